@@ -1,0 +1,1 @@
+"""Relais: the bot, its channels and its storage."""

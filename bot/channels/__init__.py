@@ -1,0 +1,1 @@
+"""Channels: each turns a platform's events into botbuilder activities and back."""

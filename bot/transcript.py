@@ -1,0 +1,85 @@
+"""The conversation transcript listeners read: what the teen wrote, with the safety analysis,
+and what the bot answered. Kept `privacy.transcript_days` after its last message, then deleted.
+
+Only the transcript holds message text; logs never do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botbuilder.core import Middleware, TurnContext
+from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
+from sqlite_utils import Database
+
+from bot.database import utcnow
+
+
+def conversation_key(activity: Activity) -> str:
+    """One conversation across the whole database: channel and the channel's conversation id."""
+    return f"{activity.channel_id}:{activity.conversation.id}"
+
+
+class Transcript:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def record(
+        self,
+        activity: Activity,
+        role: str,
+        analysis: dict[str, Any] | None = None,
+    ) -> None:
+        attachments = [
+            {"type": a.content_type, "url": a.content_url} for a in activity.attachments or []
+        ]
+        with self._db.conn:
+            self._db["transcript"].insert(
+                {
+                    "conversation": conversation_key(activity),
+                    "channel": activity.channel_id,
+                    "role": role,
+                    "text": activity.text,
+                    "attachments": json.dumps(attachments) if attachments else None,
+                    "analysis": json.dumps(analysis, ensure_ascii=False) if analysis else None,
+                    "created_at": utcnow(),
+                }
+            )
+
+    def messages(self, conversation: str) -> list[dict[str, Any]]:
+        return list(
+            self._db["transcript"].rows_where("conversation = ?", [conversation], order_by="id")
+        )
+
+    def purge(self, days: int) -> int:
+        """Delete conversations whose last message is older than `days`; return rows deleted."""
+        cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
+        with self._db.conn:
+            cursor = self._db.execute(
+                "delete from transcript where conversation in (select conversation from"
+                " transcript group by conversation having max(created_at) < ?)",
+                [cutoff],
+            )
+        return cursor.rowcount
+
+
+class TranscriptMiddleware(Middleware):
+    """Records every message the bot sends, whichever dialog sent it."""
+
+    def __init__(self, transcript: Transcript) -> None:
+        self._transcript = transcript
+
+    async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable]) -> None:
+        async def record_sent(
+            ctx: TurnContext, activities: list[Activity], send: Callable[[], Awaitable]
+        ) -> list[ResourceResponse]:
+            for activity in activities:
+                if activity.type == ActivityTypes.message:
+                    self._transcript.record(activity, "bot")
+            return await send()
+
+        context.on_send_activities(record_sent)
+        await logic()
