@@ -12,9 +12,14 @@ MODEL_PATH = Path(__file__).parent / "model" / "intents.json"
 
 
 def load_yaml(name: str) -> dict[str, Any]:
-    """Read one YAML file of nlu/data; a file that is not a mapping is a data error."""
-    with (DATA_DIR / name).open(encoding="utf-8") as handle:
+    """Read one YAML file of nlu/data."""
+    return read_yaml(DATA_DIR / name)
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read a YAML file; a file that is not a mapping is a data error."""
+    with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     if not isinstance(data, dict):
-        raise ValueError(f"nlu/data/{name} must hold a YAML mapping at the top level")
+        raise ValueError(f"{path} must hold a YAML mapping at the top level")
     return data

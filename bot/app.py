@@ -1,0 +1,173 @@
+"""The application factory: the one place where Relais's objects are built and wired.
+
+Order as in the Bot Framework samples: settings → storage → state → dialogs → bot → channels →
+routes. Resources that must be opened and closed (the database, the HTTP client, workers) each
+have one cleanup context.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+from botbuilder.core import (
+    BotAdapter,
+    ConversationState,
+    ShowTypingMiddleware,
+    TurnContext,
+)
+
+import nlu
+from bot.appkeys import DATABASE, MESSENGER, MESSENGER_OUTBOX, SETTINGS
+from bot.channels.graph import GraphClient
+from bot.channels.messenger import MessengerAdapter, MessengerChannel, graph_sender
+from bot.database import open_database
+from bot.dialogs.crisis import CrisisAnswer
+from bot.dialogs.greeting import Greeting
+from bot.dialogs.listener import ListenerRequest
+from bot.dialogs.platforms import PlatformSteps
+from bot.dialogs.replies import Replies
+from bot.dialogs.root import RootDialog
+from bot.dialogs.turn import FACTS_KEY
+from bot.outbox import Outbox, RetryPolicy
+from bot.relais_bot import RelaisBot
+from bot.settings import Settings
+from bot.state_storage import SqliteStorage
+from bot.texts import Texts, load_texts
+from bot.transcript import Transcript, TranscriptMiddleware
+from handoff.requests import HandoffRequests
+
+log = logging.getLogger(__name__)
+
+PURGE_EVERY_S = 3600.0
+
+
+def create_app(settings: Settings) -> web.Application:
+    texts = load_texts(settings.config_dir / "locales", settings.languages, settings.helpline)
+    nlu.analyze("")  # load lexicons and model now, not during a teen's first message
+    db = open_database(settings.database)
+
+    conversation_state = ConversationState(SqliteStorage(db))
+    transcript = Transcript(db)
+    replies = Replies(texts)
+    listener = ListenerRequest(replies, HandoffRequests(db))
+    root = RootDialog(
+        replies,
+        Greeting(replies),
+        CrisisAnswer(replies, listener),
+        listener,
+        PlatformSteps(replies),
+    )
+    bot = RelaisBot(conversation_state, root, transcript, texts, nlu.analyze)
+
+    app = web.Application()
+    app[SETTINGS] = settings
+    app[DATABASE] = db
+    app.router.add_get("/healthz", healthz)
+    app.cleanup_ctx.append(_database(db))
+    app.cleanup_ctx.append(_retention(transcript, settings.privacy.transcript_days))
+
+    secrets = settings.messenger_secrets
+    if secrets is None:
+        log.warning(
+            "Messenger channel off: set MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN,"
+            " MESSENGER_PAGE_TOKEN and MESSENGER_APP_ID to turn it on"
+        )
+        return app
+
+    async def messenger_ctx(app: web.Application) -> AsyncIterator[None]:
+        async with aiohttp.ClientSession() as session:
+            graph = GraphClient(
+                session,
+                settings.messenger.graph_api_url,
+                secrets.page_token,
+                settings.messenger.send_timeout_s,
+            )
+            policy = RetryPolicy(
+                settings.messenger.retry_base_delay_s,
+                settings.messenger.retry_max_delay_s,
+                settings.messenger.retry_max_attempts,
+            )
+            outbox = Outbox(db, "messenger", graph_sender(graph), policy)
+            adapter = MessengerAdapter(outbox)
+            _prepare_adapter(adapter, transcript, texts, conversation_state, settings)
+            channel = MessengerChannel(db=db, secrets=secrets, adapter=adapter, logic=bot.on_turn)
+            app[MESSENGER] = channel
+            app[MESSENGER_OUTBOX] = outbox
+            outbox.resume()
+            channel.inbox.resume()
+            yield
+            await channel.inbox.close()
+            await outbox.close()
+
+    app.cleanup_ctx.append(messenger_ctx)
+    app.router.add_get("/webhooks/messenger", _messenger_view("verify"))
+    app.router.add_post("/webhooks/messenger", _messenger_view("receive"))
+    log.info("Messenger channel on: webhook at /webhooks/messenger")
+    return app
+
+
+def _prepare_adapter(
+    adapter: BotAdapter,
+    transcript: Transcript,
+    texts: Texts,
+    conversation_state: ConversationState,
+    settings: Settings,
+) -> None:
+    adapter.use(TranscriptMiddleware(transcript))
+    adapter.use(ShowTypingMiddleware(delay=settings.bot.typing_delay_s, period=3.0))
+
+    async def on_turn_error(turn: TurnContext, error: Exception) -> None:
+        # The type only: an exception message could quote what the teen wrote.
+        log.error("turn failed: %s", type(error).__name__, exc_info=error)
+        facts = turn.turn_state.get(FACTS_KEY)
+        lang = facts.lang if facts else texts.default_language
+        await conversation_state.delete(turn)  # a broken dialog must not trap the next message
+        await turn.send_activity(texts.get(lang, "error.turn"))
+
+    adapter.on_turn_error = on_turn_error
+
+
+def _messenger_view(name: str):
+    async def view(request: web.Request) -> web.StreamResponse:
+        return await getattr(request.app[MESSENGER], name)(request)
+
+    return view
+
+
+def _database(db):
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        yield
+        db.close()
+
+    return ctx
+
+
+def _retention(transcript: Transcript, days: int):
+    """Delete old transcripts at start-up and every hour after."""
+
+    async def purge_forever() -> None:
+        while True:
+            deleted = transcript.purge(days)
+            if deleted:
+                log.info("retention: deleted %d transcript rows older than %d days", deleted, days)
+            await asyncio.sleep(PURGE_EVERY_S)
+
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(purge_forever())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return ctx
+
+
+async def healthz(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    channels = ["messenger"] if settings.messenger_secrets else []
+    return web.json_response({"status": "ok", "channels": channels})

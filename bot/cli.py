@@ -1,0 +1,91 @@
+"""The `relais` command: `relais serve`, `relais messenger setup`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+
+import aiohttp
+from aiohttp import web
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="relais", description="The chatbot front door of a youth helpline."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the server (webhooks, health check)")
+    serve.add_argument("--host", help="address to listen on (default: server.host setting)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: server.port setting)")
+    messenger = commands.add_parser("messenger", help="Messenger Page administration")
+    messenger_commands = messenger.add_subparsers(dest="messenger_command", required=True)
+    setup = messenger_commands.add_parser(
+        "setup",
+        help="set the Page's Get Started button, greeting, persistent menu and ice breakers",
+    )
+    setup.add_argument(
+        "--dry-run", action="store_true", help="print what would be sent to Meta, send nothing"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        if args.command == "serve":
+            return _serve(settings, args.host, args.port)
+        return asyncio.run(_messenger_setup(settings, args.dry_run))
+    except SettingsError as error:
+        print(f"relais: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> int:
+    from bot.app import create_app  # imported here so that `--help` stays instant
+
+    app = create_app(settings)
+    web.run_app(
+        app,
+        host=host or settings.server.host,
+        port=port or settings.server.port,
+        access_log=None,  # request lines can carry Meta's query strings; nothing to gain
+        print=lambda message: logging.getLogger("relais").info(message.strip()),
+    )
+    return 0
+
+
+async def _messenger_setup(settings: Settings, dry_run: bool) -> int:
+    from bot.channels.graph import GraphClient
+    from bot.channels.messenger_profile import profile_body
+    from bot.texts import load_texts
+
+    texts = load_texts(settings.config_dir / "locales", settings.languages, settings.helpline)
+    body = profile_body(texts)
+    if dry_run:
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+        return 0
+    secrets = settings.messenger_secrets
+    if secrets is None:
+        raise SettingsError("messenger setup needs MESSENGER_PAGE_TOKEN and the other Messenger variables")
+    async with aiohttp.ClientSession() as session:
+        graph = GraphClient(
+            session, settings.messenger.graph_api_url, secrets.page_token,
+            settings.messenger.send_timeout_s,
+        )
+        outcome = await graph.post("me/messenger_profile", body)
+    if outcome.status != "sent":
+        print(
+            f"relais: error: Meta refused the profile (code {outcome.code}): {outcome.message}",
+            file=sys.stderr,
+        )
+        return 1
+    print("Messenger profile set: Get Started, greeting, persistent menu, ice breakers"
+          f" ({', '.join(texts.languages)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Conversation flows. Each receives its collaborators through its constructor."""
