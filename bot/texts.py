@@ -109,10 +109,20 @@ def _resolve(text: str, context: dict[str, Any], path: Path, key: str) -> str:
 
 
 def _check_lengths(lang: str, table: dict[str, str]) -> None:
-    limits = {"choices.": QUICK_REPLY_MAX, "menu.": MENU_TITLE_MAX, "profile.": PROFILE_GREETING_MAX}
     for key, text in table.items():
-        for prefix, limit in limits.items():
-            if key.startswith(prefix) and len(text) > limit:
-                raise SettingsError(
-                    f"locales/{lang}.yaml '{key}' has {len(text)} characters; Messenger allows {limit}"
-                )
+        limit = _limit(key)
+        if limit is not None and len(text) > limit:
+            raise SettingsError(
+                f"locales/{lang}.yaml '{key}' has {len(text)} characters; Messenger allows {limit}"
+            )
+
+
+def _limit(key: str) -> int | None:
+    """Buttons (choices and platform names), menu items and the Page greeting have limits."""
+    if key.startswith("choices.") or (key.startswith("platforms.") and key.endswith(".name")):
+        return QUICK_REPLY_MAX
+    if key.startswith("menu."):
+        return MENU_TITLE_MAX
+    if key == "profile.greeting":
+        return PROFILE_GREETING_MAX
+    return None
