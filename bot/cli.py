@@ -32,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         "--dry-run", action="store_true", help="print what would be sent to Meta, send nothing"
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         settings = load_settings()
         if args.command == "serve":
@@ -69,10 +71,14 @@ async def _messenger_setup(settings: Settings, dry_run: bool) -> int:
         return 0
     secrets = settings.messenger_secrets
     if secrets is None:
-        raise SettingsError("messenger setup needs MESSENGER_PAGE_TOKEN and the other Messenger variables")
+        raise SettingsError(
+            "messenger setup needs MESSENGER_PAGE_TOKEN and the other Messenger variables"
+        )
     async with aiohttp.ClientSession() as session:
         graph = GraphClient(
-            session, settings.messenger.graph_api_url, secrets.page_token,
+            session,
+            settings.messenger.graph_api_url,
+            secrets.page_token,
             settings.messenger.send_timeout_s,
         )
         outcome = await graph.post("me/messenger_profile", body)
@@ -82,8 +88,10 @@ async def _messenger_setup(settings: Settings, dry_run: bool) -> int:
             file=sys.stderr,
         )
         return 1
-    print("Messenger profile set: Get Started, greeting, persistent menu, ice breakers"
-          f" ({', '.join(texts.languages)})")
+    print(
+        "Messenger profile set: Get Started, greeting, persistent menu, ice breakers"
+        f" ({', '.join(texts.languages)})"
+    )
     return 0
 
 

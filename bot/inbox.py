@@ -79,7 +79,8 @@ class Inbox:
         users = [
             row[0]
             for row in self._db.execute(
-                "select distinct user_key from inbound_events where channel = ? and status = 'pending'",
+                "select distinct user_key from inbound_events"
+                " where channel = ? and status = 'pending'",
                 [self._channel],
             ).fetchall()
         ]

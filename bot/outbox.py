@@ -108,8 +108,9 @@ class Outbox:
             "error_message": outcome.message,
         }
         if outcome.status == "sent":
-            fields.update(status="sent", sent_at=utcnow(), message_id=outcome.message_id,
-                          payload=None)
+            fields.update(
+                status="sent", sent_at=utcnow(), message_id=outcome.message_id, payload=None
+            )
         elif (
             outcome.status == "retry"
             and kind not in ONE_TRY_KINDS
@@ -120,7 +121,11 @@ class Outbox:
             fields.update(status="failed", payload=None)
             log.warning(
                 "%s outbox %s gave up after %d attempt(s): code %s/%s",
-                self._channel, row_id, attempts, outcome.code, outcome.subcode,
+                self._channel,
+                row_id,
+                attempts,
+                outcome.code,
+                outcome.subcode,
             )
         with self._db.conn:
             self._db["outbox"].update(row_id, fields)

@@ -219,7 +219,9 @@ def _check(settings: Settings) -> None:
         raise SettingsError("setting 'server.port' must be between 1 and 65535")
     for lang in settings.languages:
         if not (settings.config_dir / "locales" / f"{lang}.yaml").is_file():
-            raise SettingsError(f"setting 'languages' names '{lang}' but locales/{lang}.yaml is missing")
+            raise SettingsError(
+                f"setting 'languages' names '{lang}' but locales/{lang}.yaml is missing"
+            )
         if lang not in settings.helpline.hours:
             raise SettingsError(f"missing setting 'helpline.hours.{lang}'")
     for name in ("send_timeout_s", "retry_base_delay_s", "retry_max_delay_s"):

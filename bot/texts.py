@@ -52,9 +52,7 @@ class Texts:
         return [k for k in self._sentences[self.default_language] if k.startswith(prefix + ".")]
 
 
-def load_texts(
-    locales_dir: Path, languages: tuple[str, ...], helpline: HelplineSettings
-) -> Texts:
+def load_texts(locales_dir: Path, languages: tuple[str, ...], helpline: HelplineSettings) -> Texts:
     sentences: dict[str, dict[str, str]] = {}
     for lang in languages:
         path = locales_dir / f"{lang}.yaml"
@@ -105,7 +103,9 @@ def _resolve(text: str, context: dict[str, Any], path: Path, key: str) -> str:
     try:
         return text.format(**values)
     except (KeyError, AttributeError, IndexError, ValueError) as error:
-        raise SettingsError(f"locale file {path}: '{key}' has a bad placeholder ({error})") from None
+        raise SettingsError(
+            f"locale file {path}: '{key}' has a bad placeholder ({error})"
+        ) from None
 
 
 def _check_lengths(lang: str, table: dict[str, str]) -> None:

@@ -7,7 +7,6 @@ shared/reference/messenger.md): 5xx, rate limits (613, and 4/17/32 for app and p
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -41,7 +40,7 @@ class GraphClient:
                     data = await response.json(content_type=None)
                 except ValueError:
                     data = None
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             return SendOutcome("retry", message="timeout")
         except aiohttp.ClientError as error:
             return SendOutcome("retry", message=f"connection: {type(error).__name__}")

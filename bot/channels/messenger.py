@@ -52,7 +52,9 @@ class MessengerAdapter(BotAdapter):
     ) -> list[ResourceResponse]:
         responses = []
         for activity in activities:
-            psid = activity.recipient.id if activity.recipient else context.activity.from_property.id
+            psid = (
+                activity.recipient.id if activity.recipient else context.activity.from_property.id
+            )
             ids: list[int] = []
             if activity.type == ActivityTypes.message:
                 ids = [
@@ -69,9 +71,7 @@ class MessengerAdapter(BotAdapter):
     async def update_activity(self, context: TurnContext, activity: Activity) -> None:
         raise NotImplementedError("Messenger cannot edit a message once sent")
 
-    async def delete_activity(
-        self, context: TurnContext, reference: ConversationReference
-    ) -> None:
+    async def delete_activity(self, context: TurnContext, reference: ConversationReference) -> None:
         raise NotImplementedError("Messenger cannot delete a message once sent")
 
 

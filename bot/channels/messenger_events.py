@@ -38,10 +38,10 @@ def parse_webhook(body: Any, app_id: str) -> list[InboundEvent]:
     """Every event of every entry, `messaging` and `standby` alike. Echoes of `app_id`'s own
     sends are kind `echo`; echoes of people answering from the Page inbox are `page_reply`."""
     if not isinstance(body, dict) or body.get("object") != "page":
-        raise MalformedWebhook("expected a JSON object with \"object\": \"page\"")
+        raise MalformedWebhook('expected a JSON object with "object": "page"')
     entries = body.get("entry")
     if not isinstance(entries, list):
-        raise MalformedWebhook("expected an \"entry\" list")
+        raise MalformedWebhook('expected an "entry" list')
     events: list[InboundEvent] = []
     for entry in entries:
         if not isinstance(entry, dict):
@@ -69,9 +69,7 @@ def _event(item: Any, app_id: str, standby: bool) -> InboundEvent:
     if mid and kind in {"message", "postback", "standby", *ECHO_KINDS}:
         key = f"{kind}:{mid}"
     else:  # reads, deliveries, reactions, referrals: a digest of the event is its identity
-        key = f"{kind}:" + hashlib.sha256(
-            json.dumps(item, sort_keys=True).encode()
-        ).hexdigest()
+        key = f"{kind}:" + hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
     turn = kind in {"message", "postback", "referral"}
     return InboundEvent(key, user, timestamp, kind, item if turn else None)
 
@@ -137,9 +135,7 @@ def to_send_requests(activity: Activity, psid: str) -> list[dict[str, Any]]:
         message: dict[str, Any] = {"text": chunk}
         if replies and index == len(chunks) - 1:
             message["quick_replies"] = replies
-        bodies.append(
-            {"recipient": {"id": psid}, "messaging_type": "RESPONSE", "message": message}
-        )
+        bodies.append({"recipient": {"id": psid}, "messaging_type": "RESPONSE", "message": message})
     return bodies
 
 

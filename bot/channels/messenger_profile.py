@@ -12,10 +12,18 @@ from bot.dialogs.turn import ASK_LISTENER, GET_STARTED, PARENT, VICTIM, WITNESS
 from bot.texts import Texts
 
 META_LOCALES = {"en": "en_US", "fr": "fr_FR", "es": "es_ES", "de": "de_DE", "it": "it_IT"}
-MENU = (("menu.listener", ASK_LISTENER), ("menu.victim", VICTIM), ("menu.witness", WITNESS),
-        ("menu.parent", PARENT))
-ICE_BREAKERS = (("ice_breakers.victim", VICTIM), ("ice_breakers.witness", WITNESS),
-                ("ice_breakers.parent", PARENT), ("ice_breakers.listener", ASK_LISTENER))
+MENU = (
+    ("menu.listener", ASK_LISTENER),
+    ("menu.victim", VICTIM),
+    ("menu.witness", WITNESS),
+    ("menu.parent", PARENT),
+)
+ICE_BREAKERS = (
+    ("ice_breakers.victim", VICTIM),
+    ("ice_breakers.witness", WITNESS),
+    ("ice_breakers.parent", PARENT),
+    ("ice_breakers.listener", ASK_LISTENER),
+)
 
 
 def profile_body(texts: Texts) -> dict[str, Any]:

@@ -19,8 +19,15 @@ OFFER: list[Choice] = [("choices.listener", ASK_LISTENER), ("choices.no_thanks",
 # Intents that change the subject while the bot waits for a platform's name.
 OTHER_TOPICS = frozenset(
     {
-        "ask_hours", "ask_anonymity", "ask_is_bot", "delete_my_data", "parent_concern",
-        "witness_concern", "greeting", "thanks", "goodbye",
+        "ask_hours",
+        "ask_anonymity",
+        "ask_is_bot",
+        "delete_my_data",
+        "parent_concern",
+        "witness_concern",
+        "greeting",
+        "thanks",
+        "goodbye",
     }
 )
 
@@ -50,9 +57,7 @@ class VictimDialog(AdviceDialog):
     """Options: `{"steps_only": True}` skips the general advice (the teen asked how to report)."""
 
     def __init__(self, replies: Replies, listener: ListenerRequest, platforms: PlatformSteps):
-        super().__init__(
-            VictimDialog.__name__, replies, listener, [self._advise, self._platform]
-        )
+        super().__init__(VictimDialog.__name__, replies, listener, [self._advise, self._platform])
         self._platforms = platforms
 
     async def _advise(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -101,7 +106,11 @@ class ParentDialog(AdviceDialog):
         facts(step.context).profile.role = "parent"
         await self.replies.say(
             step.context,
-            "parent.intro", "parent.listen", "parent.evidence", "parent.act", "parent.help",
+            "parent.intro",
+            "parent.listen",
+            "parent.evidence",
+            "parent.act",
+            "parent.help",
         )
         await self.replies.ask(step.context, "info.offer_listener", OFFER)
         return Dialog.end_of_turn

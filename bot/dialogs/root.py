@@ -107,7 +107,9 @@ class RootDialog(ComponentDialog):
             payload in ROLE_DIALOGS
             or payload == ASK_LISTENER
             or intent == "ask_listener"
-            or (payload.startswith(PLATFORM_PREFIX) and dc.active_dialog.id != VictimDialog.__name__)
+            or (
+                payload.startswith(PLATFORM_PREFIX) and dc.active_dialog.id != VictimDialog.__name__
+            )
         )
 
     async def _route(self, dc: DialogContext, first_contact: bool) -> None:

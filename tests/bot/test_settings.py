@@ -41,9 +41,15 @@ def test_environment_names_the_database_and_graph_url():
     [
         ({"server": {"prot": 1}}, "unknown setting 'server.prot'"),
         ({"server": {"port": "eighty"}}, "setting 'server.port' must be a whole number"),
-        ({"helpline": {"numbers": {"suicide": 3114}}}, "'helpline.numbers.suicide' must be non-empty text"),
+        (
+            {"helpline": {"numbers": {"suicide": 3114}}},
+            "'helpline.numbers.suicide' must be non-empty text",
+        ),
         ({"languages": ["fr", "de"]}, "names 'de' but locales/de.yaml is missing"),
-        ({"messenger": {"retry_max_attempts": 0}}, "'messenger.retry_max_attempts' must be at least 1"),
+        (
+            {"messenger": {"retry_max_attempts": 0}},
+            "'messenger.retry_max_attempts' must be at least 1",
+        ),
     ],
 )
 def test_a_wrong_setting_is_named_in_one_line(tmp_path, override, message):
@@ -57,12 +63,12 @@ def test_a_missing_setting_is_named(tmp_path):
     config = tmp_path / "config"
     (config / "locales").mkdir(parents=True)
     (config / "settings.yaml").write_text("server: {host: 127.0.0.1}\n")
-    with pytest.raises(SettingsError, match="missing setting 'server.port'"):
+    with pytest.raises(SettingsError, match=r"missing setting 'server\.port'"):
         load_settings({}, config)
 
 
 def test_a_missing_operator_file_is_named(tmp_path):
-    with pytest.raises(SettingsError, match="cannot read settings file .*nope.yaml"):
+    with pytest.raises(SettingsError, match=r"cannot read settings file .*nope\.yaml"):
         load_settings({"RELAIS_CONFIG": str(tmp_path / "nope.yaml")})
 
 

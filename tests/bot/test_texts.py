@@ -77,7 +77,7 @@ def test_a_sentence_missing_in_one_language_stops_start_up(tmp_path):
     en = config / "locales" / "en.yaml"
     en.write_text(en.read_text().replace('  ask: "What brings you here?"\n', ""))
     settings = load_settings({}, config)
-    with pytest.raises(SettingsError, match="locales/en.yaml is missing 'greeting.ask'"):
+    with pytest.raises(SettingsError, match=r"locales/en\.yaml is missing 'greeting\.ask'"):
         load_texts(config / "locales", settings.languages, settings.helpline)
 
 
@@ -86,8 +86,10 @@ def test_a_too_long_button_or_unknown_number_stops_start_up(tmp_path):
     fr = config / "locales" / "fr.yaml"
     original = fr.read_text()
     settings = load_settings({}, config)
-    fr.write_text(original.replace('victim: "On me harcèle"', 'victim: "On me harcèle tous les jours"'))
-    with pytest.raises(SettingsError, match="'choices.victim' has 28 characters"):
+    fr.write_text(
+        original.replace('victim: "On me harcèle"', 'victim: "On me harcèle tous les jours"')
+    )
+    with pytest.raises(SettingsError, match=r"'choices\.victim' has 28 characters"):
         load_texts(config / "locales", settings.languages, settings.helpline)
     fr.write_text(original.replace("📞 {numbers.suicide}", "📞 {numbers.suicid}"))
     with pytest.raises(SettingsError, match="bad placeholder"):

@@ -7,7 +7,13 @@ import json
 import pytest
 
 from bot.database import open_database
-from handoff.requests import PRIORITY_NORMAL, PRIORITY_SUICIDE, PRIORITY_URGENT, HandoffNeed, HandoffRequests
+from handoff.requests import (
+    PRIORITY_NORMAL,
+    PRIORITY_SUICIDE,
+    PRIORITY_URGENT,
+    HandoffNeed,
+    HandoffRequests,
+)
 
 
 @pytest.fixture
@@ -16,7 +22,9 @@ def requests(tmp_path):
 
 
 def need(conversation, signals=(), reason="asked"):
-    return HandoffNeed(conversation, "facebook", reason, "fr", {"conversation": {"id": conversation}}, signals)
+    return HandoffNeed(
+        conversation, "facebook", reason, "fr", {"conversation": {"id": conversation}}, signals
+    )
 
 
 def test_asking_twice_keeps_one_waiting_request(requests):

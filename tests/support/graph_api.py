@@ -37,8 +37,9 @@ def meta_error(code: int, message: str, subcode: int | None = None, **extra: Any
 RATE_LIMITED = Scripted(400, meta_error(613, "Calls to this api have exceeded the rate limit."))
 OUTAGE = Scripted(
     500,
-    meta_error(2, "An unexpected error has occurred. Please retry your request later.",
-               is_transient=True),
+    meta_error(
+        2, "An unexpected error has occurred. Please retry your request later.", is_transient=True
+    ),
 )
 USER_UNAVAILABLE = Scripted(400, meta_error(551, "This person isn't available right now."))
 OUTSIDE_WINDOW = Scripted(
@@ -73,6 +74,7 @@ class GraphStandIn:
 
     async def wait_for(self, count: int, psid: str | None = None, timeout: float = 5.0) -> None:
         """Wait until `count` messages (to `psid`, if given) were accepted."""
+
         async def reached() -> None:
             while len(self.texts_to(psid) if psid else self.messages) < count:
                 await asyncio.sleep(0.01)

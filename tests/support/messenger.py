@@ -57,8 +57,12 @@ def echo_event(psid: str, text: str, app_id: str = APP_ID) -> dict:
         "sender": {"id": PAGE_ID},
         "recipient": {"id": psid},
         "timestamp": next(_clock),
-        "message": {"is_echo": True, "app_id": int(app_id), "mid": f"m_echo_{next(_mids)}",
-                    "text": text},
+        "message": {
+            "is_echo": True,
+            "app_id": int(app_id),
+            "mid": f"m_echo_{next(_mids)}",
+            "text": text,
+        },
     }
 
 

@@ -28,7 +28,11 @@ def replies_of(graph, psid):
 
 
 async def test_verification_echoes_the_challenge(meta: Messenger):
-    params = {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"}
+    params = {
+        "hub.mode": "subscribe",
+        "hub.verify_token": VERIFY_TOKEN,
+        "hub.challenge": "1158201444",
+    }
     response = await meta.client.get("/webhooks/messenger", params=params)
     assert response.status == 200
     assert await response.text() == "1158201444"
@@ -47,7 +51,10 @@ async def test_bonjour_gets_the_greeting_with_quick_replies(meta: Messenger, gra
     assert "robot" in text and "anonyme" in text
     quick = messages[-1]["quick_replies"]
     assert [q["title"] for q in quick] == [
-        "On me harcèle", "Je suis témoin", "Je suis parent", "Parler à quelqu'un"
+        "On me harcèle",
+        "Je suis témoin",
+        "Je suis parent",
+        "Parler à quelqu'un",
     ]
     assert all(m["recipient"]["id"] == "psid-1" for m in graph.messages)
     assert {m["messaging_type"] for m in graph.messages} == {"RESPONSE"}
@@ -106,18 +113,26 @@ async def test_a_duplicate_delivery_is_handled_once(meta: Messenger, graph):
 
 
 async def test_echoes_never_trigger_a_turn(meta: Messenger, graph):
-    await meta.say(echo_event("psid-5", "Salut 👋"), echo_event("psid-5", "hi", app_id="263902037430900"))
+    await meta.say(
+        echo_event("psid-5", "Salut 👋"), echo_event("psid-5", "hi", app_id="263902037430900")
+    )
     assert graph.messages == []
     kinds = {row["kind"] for row in meta.client.app[DATABASE]["inbound_events"].rows}
     assert kinds == {"echo", "page_reply"}
 
 
-async def test_reads_deliveries_reactions_and_standby_are_stored_not_answered(meta: Messenger, graph):
+async def test_reads_deliveries_reactions_and_standby_are_stored_not_answered(
+    meta: Messenger, graph
+):
     base = {"sender": {"id": "psid-6"}, "recipient": {"id": "page"}, "timestamp": 1}
     payload = body(
         {**base, "read": {"watermark": 1}},
         {**base, "timestamp": 2, "delivery": {"watermark": 2}},
-        {**base, "timestamp": 3, "reaction": {"reaction": "love", "emoji": "❤️", "action": "react", "mid": "m_1"}},
+        {
+            **base,
+            "timestamp": 3,
+            "reaction": {"reaction": "love", "emoji": "❤️", "action": "react", "mid": "m_1"},
+        },
         standby=(text_event("psid-6", "je suis là"),),
     )
     await meta.say(*payload["entry"][0]["messaging"])
@@ -166,7 +181,11 @@ async def test_quick_replies_and_postbacks_drive_the_advice(meta: Messenger, gra
     advice = graph.texts_to("psid-8")
     assert any("preuves" in t for t in advice)
     platforms = replies_of(graph, "psid-8")[-1]["quick_replies"]
-    assert {"title": "Instagram", "payload": "PLATFORM:instagram", "content_type": "text"} in platforms
+    assert {
+        "title": "Instagram",
+        "payload": "PLATFORM:instagram",
+        "content_type": "text",
+    } in platforms
     graph.messages.clear()
     await meta.say(quick_reply_event("psid-8", "Instagram", "PLATFORM:instagram"))
     steps = graph.texts_to("psid-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from botbuilder.schema import Activity, ActionTypes, CardAction, SuggestedActions
+from botbuilder.schema import ActionTypes, Activity, CardAction, SuggestedActions
 
 from bot.channels.messenger_events import (
     MalformedWebhook,
@@ -17,13 +17,20 @@ from tests.support.messenger import APP_ID, body, postback_event, quick_reply_ev
 
 def test_text_quick_reply_postback_and_attachment_become_activities():
     text = to_activity(text_event("p", "salut", mid="m_1"))
-    assert (text.type, text.text, text.id, text.channel_id) == ("message", "salut", "m_1", "facebook")
+    assert (text.type, text.text, text.id, text.channel_id) == (
+        "message",
+        "salut",
+        "m_1",
+        "facebook",
+    )
     assert text.conversation.id == "p" and text.from_property.id == "p"
     quick = to_activity(quick_reply_event("p", "On me harcèle", "VICTIM"))
     assert quick.value == {"payload": "VICTIM"}
     postback = to_activity(postback_event("p", "Commencer", "GET_STARTED"))
     assert (postback.type, postback.value) == ("message", {"payload": "GET_STARTED"})
-    image = text_event("p", "", attachments=[{"type": "image", "payload": {"url": "https://x/y.jpg"}}])
+    image = text_event(
+        "p", "", attachments=[{"type": "image", "payload": {"url": "https://x/y.jpg"}}]
+    )
     del image["message"]["text"]
     attachment = to_activity(image).attachments[0]
     assert (attachment.content_type, attachment.content_url) == ("image", "https://x/y.jpg")
@@ -32,12 +39,17 @@ def test_text_quick_reply_postback_and_attachment_become_activities():
 def test_malformed_bodies_are_rejected_with_a_reason():
     with pytest.raises(MalformedWebhook, match="object"):
         parse_webhook({"entry": []}, APP_ID)
-    with pytest.raises(MalformedWebhook, match="sender.id"):
+    with pytest.raises(MalformedWebhook, match=r"sender\.id"):
         parse_webhook(body({"timestamp": 1, "message": {"mid": "m", "text": "x"}}), APP_ID)
 
 
 def test_identical_events_get_identical_keys_so_duplicates_are_dropped():
-    event = {"sender": {"id": "p"}, "recipient": {"id": "q"}, "timestamp": 5, "read": {"watermark": 5}}
+    event = {
+        "sender": {"id": "p"},
+        "recipient": {"id": "q"},
+        "timestamp": 5,
+        "read": {"watermark": 5},
+    }
     first, second = parse_webhook(body(event, dict(event)), APP_ID)
     assert first.event_key == second.event_key and first.body is None
 
@@ -55,10 +67,16 @@ def test_long_text_is_split_at_natural_breaks_within_2000_characters():
 
 def test_quick_replies_stay_within_metas_limits_on_the_last_part():
     actions = [
-        CardAction(type=ActionTypes.message_back, title=f"Choix numéro {i} très long", value={"payload": f"P{i}"})
+        CardAction(
+            type=ActionTypes.message_back,
+            title=f"Choix numéro {i} très long",
+            value={"payload": f"P{i}"},
+        )
         for i in range(15)
     ]
-    activity = Activity(type="message", text="a " * 1500, suggested_actions=SuggestedActions(actions=actions))
+    activity = Activity(
+        type="message", text="a " * 1500, suggested_actions=SuggestedActions(actions=actions)
+    )
     first, last = to_send_requests(activity, "p")
     assert "quick_replies" not in first["message"]
     replies = last["message"]["quick_replies"]
