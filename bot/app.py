@@ -14,12 +14,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
-from botbuilder.core import (
-    BotAdapter,
-    ConversationState,
-    ShowTypingMiddleware,
-    TurnContext,
-)
+from botbuilder.core import BotAdapter, ConversationState, TurnContext
 
 import nlu
 from bot.appkeys import DATABASE, MESSENGER, MESSENGER_OUTBOX, SETTINGS
@@ -51,7 +46,8 @@ def create_app(settings: Settings) -> web.Application:
     nlu.analyze("")  # load lexicons and model now, not during a teen's first message
     db = open_database(settings.database)
 
-    conversation_state = ConversationState(SqliteStorage(db))
+    storage = SqliteStorage(db)
+    conversation_state = ConversationState(storage)
     transcript = Transcript(db)
     replies = Replies(texts)
     listener = ListenerRequest(replies, HandoffRequests(db))
@@ -94,7 +90,7 @@ def create_app(settings: Settings) -> web.Application:
             )
             outbox = Outbox(db, "messenger", graph_sender(graph), policy)
             adapter = MessengerAdapter(outbox)
-            _prepare_adapter(adapter, transcript, texts, conversation_state, settings)
+            _prepare_adapter(adapter, transcript, texts, conversation_state, storage)
             channel = MessengerChannel(db=db, secrets=secrets, adapter=adapter, logic=bot.on_turn)
             app[MESSENGER] = channel
             app[MESSENGER_OUTBOX] = outbox
@@ -116,17 +112,17 @@ def _prepare_adapter(
     transcript: Transcript,
     texts: Texts,
     conversation_state: ConversationState,
-    settings: Settings,
+    storage: SqliteStorage,
 ) -> None:
     adapter.use(TranscriptMiddleware(transcript))
-    adapter.use(ShowTypingMiddleware(delay=settings.bot.typing_delay_s, period=3.0))
 
     async def on_turn_error(turn: TurnContext, error: Exception) -> None:
         # The type only: an exception message could quote what the teen wrote.
         log.error("turn failed: %s", type(error).__name__, exc_info=error)
         facts = turn.turn_state.get(FACTS_KEY)
         lang = facts.lang if facts else texts.default_language
-        await conversation_state.delete(turn)  # a broken dialog must not trap the next message
+        # A broken dialog must not trap the teen's next message: start that conversation afresh.
+        await storage.delete([conversation_state.get_storage_key(turn)])
         await turn.send_activity(texts.get(lang, "error.turn"))
 
     adapter.on_turn_error = on_turn_error

@@ -54,11 +54,6 @@ class MessengerSettings:
 
 
 @dataclasses.dataclass(frozen=True)
-class BotSettings:
-    typing_delay_s: float
-
-
-@dataclasses.dataclass(frozen=True)
 class PrivacySettings:
     transcript_days: int
 
@@ -83,7 +78,6 @@ class Settings:
     languages: tuple[str, ...]
     helpline: HelplineSettings
     messenger: MessengerSettings
-    bot: BotSettings
     privacy: PrivacySettings
     config_dir: Path = CONFIG_DIR
     messenger_secrets: MessengerSecrets | None = None

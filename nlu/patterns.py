@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-_MACRO = re.compile(r"\{([A-Z][A-Z0-9]*)\}")
+_MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _GAP = re.compile(r"G(\d+)")
 _MAX_DEPTH = 5
 

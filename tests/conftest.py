@@ -14,10 +14,9 @@ from bot.settings import CONFIG_DIR, Settings, load_settings
 from tests.support import messenger
 from tests.support.graph_api import PAGE_TOKEN, GraphStandIn
 
-# Fast retries for tests; a typing delay longer than any test turn keeps typing out of the way.
+# Fast retries for tests.
 TEST_OVERRIDES: dict[str, Any] = {
     "messenger": {"retry_base_delay_s": 0.01, "retry_max_delay_s": 0.05, "send_timeout_s": 2},
-    "bot": {"typing_delay_s": 30},
 }
 
 

@@ -41,6 +41,7 @@ class PlatformSteps:
 
     async def send(self, turn: TurnContext, platform: str) -> None:
         name = self._replies.text(turn, f"platforms.{platform}.name")
+        await self._replies.typing(turn)
         for step in STEPS:
             title = self._replies.text(turn, f"platform.{step}", platform=name)
             steps = self._replies.text(turn, f"platforms.{platform}.{step}")

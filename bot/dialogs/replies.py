@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.schema import ActionTypes, CardAction
+from botbuilder.schema import ActionTypes, Activity, ActivityTypes, CardAction
 
 from bot.dialogs.turn import ASK_LISTENER, PARENT, VICTIM, WITNESS, facts
 from bot.texts import Texts
@@ -26,9 +26,15 @@ class Replies:
         return self.texts.get(facts(turn).lang, key, **values)
 
     async def say(self, turn: TurnContext, *keys: str, **values: str) -> None:
-        """One message per key: one idea per message."""
+        """One message per key: one idea per message. Several messages take a moment to arrive
+        and read, so the teen sees the bot typing first."""
+        if len(keys) > 1:
+            await self.typing(turn)
         for key in keys:
             await self.say_text(turn, self.text(turn, key, **values))
+
+    async def typing(self, turn: TurnContext) -> None:
+        await turn.send_activity(Activity(type=ActivityTypes.typing))
 
     async def say_text(self, turn: TurnContext, text: str) -> None:
         await turn.send_activity(MessageFactory.text(text))

@@ -61,6 +61,7 @@ class GraphStandIn:
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def fail_next(self, answer: Scripted, times: int = 1) -> None:
+        """Answer the next `times` messages (not sender actions) with `answer`."""
         self.script.extend([answer] * times)
 
     def texts_to(self, psid: str) -> list[str]:
@@ -97,11 +98,11 @@ class GraphStandIn:
         problem = _check_send(body)
         if problem:
             return _error(Scripted(400, meta_error(100, f"(#100) {problem}")))
-        if self.script:
-            return _error(self.script.pop(0))
         if "sender_action" in body:
             self.actions.append(body)
             return web.json_response({"recipient_id": body["recipient"]["id"]})
+        if self.script:
+            return _error(self.script.pop(0))
         self.messages.append(body)
         return web.json_response(
             {"recipient_id": body["recipient"]["id"], "message_id": f"m_{next(self._ids)}"}
