@@ -31,11 +31,16 @@ Span = tuple[int, int]
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One signal found, with the spans (in the normalised text) that show it."""
+    """One signal found: each finding is the span(s) of one rule (several for "together")."""
 
     signal: str
-    spans: tuple[Span, ...]
+    findings: tuple[tuple[Span, ...], ...]
     weak: bool
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        """Evidence spans in the normalised text, overlapping ones merged into one phrase."""
+        return _merge([span for finding in self.findings for span in finding])
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,15 +101,15 @@ def detect(norm: Normalized) -> list[Hit]:
     hits: dict[str, Hit] = {}
     for rules in lexicon.signals:
         blocked = _spans(rules.unless, text)
-        strong = [s for s in _spans(rules.strong, text) if not _overlaps(s, blocked)]
+        strong = [(s,) for s in _spans(rules.strong, text) if not _overlaps(s, blocked)]
         for rule in rules.together:
             found = [[s for s in _spans(group, text) if not _overlaps(s, blocked)] for group in rule]
             if all(found):
-                strong.extend(spans[0] for spans in found)
+                strong.append(tuple(spans[0] for spans in found))
         weak = [] if joking else _spans(rules.weak, text)
-        weak = [s for s in weak if not _overlaps(s, blocked)]
-        if strong or weak:
-            hits[rules.name] = Hit(rules.name, _merge(strong + weak), weak=not strong)
+        weak_findings = [(s,) for s in weak if not _overlaps(s, blocked)]
+        if strong or weak_findings:
+            hits[rules.name] = Hit(rules.name, tuple(strong + weak_findings), weak=not strong)
     return _rank(_supersede(hits, lexicon.superseded_by))
 
 
@@ -120,14 +125,14 @@ def _merge(spans: list[Span]) -> tuple[Span, ...]:
 
 
 def _supersede(hits: dict[str, Hit], superseded_by: dict[str, tuple[str, ...]]) -> list[Hit]:
-    """Drop the spans another, more specific reading explains; drop signals left without any."""
+    """Drop the findings a more specific reading explains; drop signals left without any."""
     kept = []
     for name, hit in hits.items():
         stronger = [s for other in superseded_by.get(name, ()) if other in hits
                     for s in hits[other].spans]
-        spans = tuple(s for s in hit.spans if not _overlaps(s, stronger))
-        if spans:
-            kept.append(Hit(name, spans, hit.weak))
+        findings = tuple(f for f in hit.findings if not any(_overlaps(s, stronger) for s in f))
+        if findings:
+            kept.append(Hit(name, findings, hit.weak))
     return kept
 
 
