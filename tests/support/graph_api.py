@@ -57,8 +57,12 @@ class GraphStandIn:
     profiles: list[dict[str, Any]] = field(default_factory=list)
     attempts: int = 0  # every Send API call, accepted or not
     script: list[Scripted] = field(default_factory=list)
-    delay_s: float = 0.0
+    stalls: list[float] = field(default_factory=list)  # seconds to hang before answering
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def stall_next(self, seconds: float, times: int = 1) -> None:
+        """Hang the next `times` calls for `seconds` before answering, like an overloaded Graph."""
+        self.stalls.extend([seconds] * times)
 
     def fail_next(self, answer: Scripted, times: int = 1) -> None:
         """Answer the next `times` messages (not sender actions) with `answer`."""
@@ -89,8 +93,8 @@ class GraphStandIn:
 
     async def _send(self, request: web.Request) -> web.Response:
         self.attempts += 1
-        if self.delay_s:
-            await asyncio.sleep(self.delay_s)
+        if self.stalls:
+            await asyncio.sleep(self.stalls.pop(0))
         denied = self._auth_error(request)
         if denied:
             return denied

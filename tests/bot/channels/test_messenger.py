@@ -10,7 +10,13 @@ from aiohttp.test_utils import TestClient
 
 from bot.app import create_app
 from bot.appkeys import DATABASE
-from tests.support.graph_api import BAD_TOKEN, OUTAGE, RATE_LIMITED, USER_UNAVAILABLE
+from tests.support.graph_api import (
+    BAD_TOKEN,
+    OUTAGE,
+    OUTSIDE_WINDOW,
+    RATE_LIMITED,
+    USER_UNAVAILABLE,
+)
 from tests.support.messenger import (
     VERIFY_TOKEN,
     Messenger,
@@ -221,16 +227,28 @@ async def test_transient_graph_errors_are_retried_in_order(meta: Messenger, grap
     assert all(r["payload"] is None for r in rows)  # sent text is not kept in the outbox
 
 
+async def test_a_graph_timeout_is_retried(aiohttp_client, settings_for, graph_url, graph):
+    settings = settings_for(graph_url, overrides={"messenger": {"send_timeout_s": 0.2}})
+    client = await aiohttp_client(create_app(settings))
+    graph.stall_next(1.0, times=2)  # the typing indicator, then the first message
+    await Messenger(client).say(text_event("psid-12", "bonjour"))
+    assert graph.texts_to("psid-12")[0].startswith("Salut")
+    rows = list(client.app[DATABASE]["outbox"].rows_where("kind = 'message'", order_by="id"))
+    assert rows[0]["attempts"] == 2 and rows[0]["status"] == "sent"
+
+
 async def test_permanent_graph_errors_are_recorded_not_retried(meta: Messenger, graph):
     graph.fail_next(USER_UNAVAILABLE)
     graph.fail_next(BAD_TOKEN)
+    graph.fail_next(OUTSIDE_WINDOW)
     await meta.say(text_event("psid-11", "bonjour"))
     rows = list(meta.client.app[DATABASE]["outbox"].rows_where("kind = 'message'", order_by="id"))
-    assert [(r["status"], r["attempts"], r["error_code"]) for r in rows[:2]] == [
-        ("failed", 1, 551),
-        ("failed", 1, 190),
+    assert [(r["status"], r["attempts"], r["error_code"], r["error_subcode"]) for r in rows] == [
+        ("failed", 1, 551, None),
+        ("failed", 1, 190, None),
+        ("failed", 1, 10, 2018278),
     ]
-    assert rows[2]["status"] == "sent"
+    assert graph.messages == []
 
 
 async def test_one_users_turns_run_in_order_many_users_at_once(meta: Messenger, graph):
