@@ -77,12 +77,7 @@ def create_app(settings: Settings) -> web.Application:
 
     async def messenger_ctx(app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession() as session:
-            graph = GraphClient(
-                session,
-                settings.messenger.graph_api_url,
-                secrets.page_token,
-                settings.messenger.send_timeout_s,
-            )
+            graph = GraphClient(session, settings.messenger, secrets.page_token)
             policy = RetryPolicy(
                 settings.messenger.retry_base_delay_s,
                 settings.messenger.retry_max_delay_s,

@@ -75,12 +75,7 @@ async def _messenger_setup(settings: Settings, dry_run: bool) -> int:
             "messenger setup needs MESSENGER_PAGE_TOKEN and the other Messenger variables"
         )
     async with aiohttp.ClientSession() as session:
-        graph = GraphClient(
-            session,
-            settings.messenger.graph_api_url,
-            secrets.page_token,
-            settings.messenger.send_timeout_s,
-        )
+        graph = GraphClient(session, settings.messenger, secrets.page_token)
         outcome = await graph.post("me/messenger_profile", body)
     if outcome.status != "sent":
         print(

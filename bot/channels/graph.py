@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 
 from bot.outbox import SendOutcome
+from bot.settings import MessengerSettings
 
 log = logging.getLogger(__name__)
 
@@ -21,13 +22,15 @@ TOKEN_ERROR_CODE = 190
 
 
 class GraphClient:
+    """Calls the Graph API as the Page (its token, the configured base URL and timeout)."""
+
     def __init__(
-        self, session: aiohttp.ClientSession, base_url: str, page_token: str, timeout_s: float
+        self, session: aiohttp.ClientSession, settings: MessengerSettings, page_token: str
     ) -> None:
         self._session = session
-        self._base_url = base_url.rstrip("/")
+        self._base_url = settings.graph_api_url.rstrip("/")
         self._token = page_token
-        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._timeout = aiohttp.ClientTimeout(total=settings.send_timeout_s)
 
     async def post(self, path: str, body: dict[str, Any]) -> SendOutcome:
         url = f"{self._base_url}/{path.lstrip('/')}"
