@@ -10,16 +10,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import aiohttp
 from aiohttp import web
 from botbuilder.core import BotAdapter, ConversationState, TurnContext
+from sqlite_utils import Database
 
 import nlu
-from bot.appkeys import DATABASE, MESSENGER, MESSENGER_OUTBOX, SETTINGS
+from bot.appkeys import DATABASE, DIRECTLINE, MESSENGER, MESSENGER_OUTBOX, SETTINGS
+from bot.channels.directline import DirectLineAdapter, DirectLineChannel, directline_errors
+from bot.channels.directline_log import ActivityLog
+from bot.channels.directline_tokens import Tokens
 from bot.channels.graph import GraphClient
 from bot.channels.messenger import MessengerAdapter, MessengerChannel, graph_sender
+from bot.cors import cors_middleware
 from bot.database import open_database
 from bot.dialogs.crisis import CrisisAnswer
 from bot.dialogs.greeting import Greeting
@@ -39,6 +44,7 @@ from handoff.requests import HandoffRequests
 log = logging.getLogger(__name__)
 
 PURGE_EVERY_S = 3600.0
+DIRECTLINE_PREFIX = "/v3/directline"
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -60,12 +66,43 @@ def create_app(settings: Settings) -> web.Application:
     )
     bot = RelaisBot(conversation_state, root, transcript, texts, nlu.analyze)
 
-    app = web.Application()
+    def prepare(adapter: BotAdapter) -> BotAdapter:
+        """What every channel's adapter shares: the transcript and the safe error answer."""
+        adapter.use(TranscriptMiddleware(transcript))
+        adapter.on_turn_error = _turn_error_handler(texts, conversation_state, storage)
+        return adapter
+
+    activity_log = ActivityLog(db)
+    directline = DirectLineChannel(
+        db=db,
+        activities=activity_log,
+        tokens=Tokens.from_database(db, settings.webchat.token_ttl_s, settings.webchat_token_key),
+        adapter=prepare(
+            DirectLineAdapter(activity_log, texts.get(texts.default_language, "widget.bot_name"))
+        ),
+        logic=bot.on_turn,
+        settings=settings.webchat,
+        secret=settings.webchat_secret,
+    )
+
+    app = web.Application(
+        middlewares=[
+            cors_middleware(
+                settings.webchat.allowed_origins, (DIRECTLINE_PREFIX, "/webchat/token")
+            ),
+            directline_errors,
+        ]
+    )
     app[SETTINGS] = settings
     app[DATABASE] = db
-    app.router.add_get("/healthz", healthz)
+    app[DIRECTLINE] = directline
     app.cleanup_ctx.append(_database(db))
-    app.cleanup_ctx.append(_retention(transcript, settings.privacy.transcript_days))
+    app.cleanup_ctx.append(
+        _retention(settings.privacy.transcript_days, transcript.purge, activity_log.purge)
+    )
+    app.cleanup_ctx.append(_inbox_workers(directline))
+    _directline_routes(app.router, directline)
+    app.router.add_get("/healthz", healthz)
 
     secrets = settings.messenger_secrets
     if secrets is None:
@@ -84,8 +121,7 @@ def create_app(settings: Settings) -> web.Application:
                 settings.messenger.retry_max_attempts,
             )
             outbox = Outbox(db, "messenger", graph_sender(graph), policy)
-            adapter = MessengerAdapter(outbox)
-            _prepare_adapter(adapter, transcript, texts, conversation_state, storage)
+            adapter = prepare(MessengerAdapter(outbox))
             channel = MessengerChannel(db=db, secrets=secrets, adapter=adapter, logic=bot.on_turn)
             app[MESSENGER] = channel
             app[MESSENGER_OUTBOX] = outbox
@@ -102,15 +138,21 @@ def create_app(settings: Settings) -> web.Application:
     return app
 
 
-def _prepare_adapter(
-    adapter: BotAdapter,
-    transcript: Transcript,
-    texts: Texts,
-    conversation_state: ConversationState,
-    storage: SqliteStorage,
-) -> None:
-    adapter.use(TranscriptMiddleware(transcript))
+def _directline_routes(router: web.UrlDispatcher, channel: DirectLineChannel) -> None:
+    conversation = DIRECTLINE_PREFIX + "/conversations/{conversation_id}"
+    router.add_post("/webchat/token", channel.webchat_token)
+    router.add_post(DIRECTLINE_PREFIX + "/tokens/generate", channel.generate_token)
+    router.add_post(DIRECTLINE_PREFIX + "/tokens/refresh", channel.refresh_token)
+    router.add_post(DIRECTLINE_PREFIX + "/conversations", channel.start_conversation)
+    router.add_get(conversation, channel.get_conversation)
+    router.add_post(conversation + "/activities", channel.post_activity)
+    router.add_get(conversation + "/activities", channel.get_activities)
+    router.add_get(conversation + "/stream", channel.stream)
 
+
+def _turn_error_handler(
+    texts: Texts, conversation_state: ConversationState, storage: SqliteStorage
+) -> Callable[[TurnContext, Exception], object]:
     async def on_turn_error(turn: TurnContext, error: Exception) -> None:
         # The type only: an exception message could quote what the teen wrote.
         log.error("turn failed: %s", type(error).__name__, exc_info=error)
@@ -120,7 +162,7 @@ def _prepare_adapter(
         await storage.delete([conversation_state.get_storage_key(turn)])
         await turn.send_activity(texts.get(lang, "error.turn"))
 
-    adapter.on_turn_error = on_turn_error
+    return on_turn_error
 
 
 def _messenger_view(name: str):
@@ -130,7 +172,7 @@ def _messenger_view(name: str):
     return view
 
 
-def _database(db):
+def _database(db: Database):
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         yield
         db.close()
@@ -138,14 +180,23 @@ def _database(db):
     return ctx
 
 
-def _retention(transcript: Transcript, days: int):
-    """Delete old transcripts at start-up and every hour after."""
+def _inbox_workers(channel: DirectLineChannel):
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        channel.inbox.resume()
+        yield
+        await channel.inbox.close()
+
+    return ctx
+
+
+def _retention(days: int, *purges: Callable[[int], int]):
+    """Delete conversations idle for more than `days` at start-up and every hour after."""
 
     async def purge_forever() -> None:
         while True:
-            deleted = transcript.purge(days)
+            deleted = sum(purge(days) for purge in purges)
             if deleted:
-                log.info("retention: deleted %d transcript rows older than %d days", deleted, days)
+                log.info("retention: deleted %d rows idle for more than %d days", deleted, days)
             await asyncio.sleep(PURGE_EVERY_S)
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
@@ -160,5 +211,5 @@ def _retention(transcript: Transcript, days: int):
 
 async def healthz(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
-    channels = ["messenger"] if settings.messenger_secrets else []
+    channels = ["directline"] + (["messenger"] if settings.messenger_secrets else [])
     return web.json_response({"status": "ok", "channels": channels})

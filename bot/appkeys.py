@@ -5,11 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 from sqlite_utils import Database
 
+from bot.channels.directline import DirectLineChannel
 from bot.channels.messenger import MessengerChannel
 from bot.outbox import Outbox
 from bot.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
+DIRECTLINE = web.AppKey("directline", DirectLineChannel)
 MESSENGER = web.AppKey("messenger", MessengerChannel)
 MESSENGER_OUTBOX = web.AppKey("messenger_outbox", Outbox)

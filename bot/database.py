@@ -7,7 +7,7 @@ keeps every committed event across a crash of the process (not of the machine), 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -87,6 +87,21 @@ def m002_state_and_transcript(db: Database) -> None:
     db["transcript"].create_index(["created_at"])
 
 
+@MIGRATIONS()
+def m003_directline(db: Database) -> None:
+    db["server_keys"].create({"name": str, "value": str}, pk="name", not_null={"value"})
+    db["directline_conversations"].create(
+        {"id": str, "user_id": str, "created_at": str, "last_activity_at": str},
+        pk="id",
+        not_null={"user_id", "created_at", "last_activity_at"},
+    )
+    db["directline_activities"].create(
+        {"conversation": str, "seq": int, "activity": str, "created_at": str},
+        pk=("conversation", "seq"),
+        not_null={"activity", "created_at"},
+    )
+
+
 def open_database(path: str | Path) -> Database:
     """Open (creating if needed) the database file and bring its schema up to date."""
     if str(path) != ":memory:":
@@ -103,3 +118,8 @@ def open_database(path: str | Path) -> Database:
 def utcnow() -> str:
     """ISO 8601 UTC timestamp, the one format of every `*_at` column."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def days_ago(days: int) -> str:
+    """The `*_at` timestamp of `days` days ago, for retention cut-offs."""
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from botbuilder.core import ActivityHandler, ConversationState, TurnContext
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
+from botbuilder.schema import ChannelAccount
 
 from bot.dialogs.root import RootDialog
 from bot.dialogs.turn import FACTS_KEY, Profile, TurnFacts, payload_of
@@ -56,9 +57,15 @@ class RelaisBot(ActivityHandler):
     async def on_event_activity(self, turn_context: TurnContext) -> None:
         await self._run(turn_context, None)
 
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        """The site chat opened: greet before the visitor types."""
+        await self._run(turn_context, None)
+
     async def _run(self, turn: TurnContext, analysis: Analysis | None) -> None:
         stored = await self._profile.get(turn, dict)
-        profile = Profile(**stored) if stored else Profile(lang=self._texts.default_language)
+        profile = Profile(**stored) if stored else Profile(lang=self._first_language(turn))
         if analysis is not None:
             profile.learn(analysis)
             profile.lang = self._language(profile, analysis, turn.activity.text or "")
@@ -68,6 +75,11 @@ class RelaisBot(ActivityHandler):
         if result.status == DialogTurnStatus.Empty:
             await dc.begin_dialog(self._root_id)
         await self._profile.set(turn, dataclasses.asdict(profile))
+
+    def _first_language(self, turn: TurnContext) -> str:
+        """The page's language when the site chat says it (`locale` "en-GB"), else the default."""
+        locale = (turn.activity.locale or "").split("-")[0].lower()
+        return self._texts.language(locale)
 
     def _language(self, profile: Profile, analysis: Analysis, text: str) -> str:
         """Follow the teen's language, but not on a word or two that any language shares."""

@@ -54,6 +54,17 @@ class MessengerSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class WebchatSettings:
+    token_ttl_s: int
+    allowed_origins: tuple[str, ...]
+    max_text_length: int
+    max_body_bytes: int
+    tokens_per_minute: int
+    messages_per_minute: int
+    quick_exit_url: str
+
+
+@dataclasses.dataclass(frozen=True)
 class PrivacySettings:
     transcript_days: int
 
@@ -78,9 +89,12 @@ class Settings:
     languages: tuple[str, ...]
     helpline: HelplineSettings
     messenger: MessengerSettings
+    webchat: WebchatSettings
     privacy: PrivacySettings
     config_dir: Path = CONFIG_DIR
     messenger_secrets: MessengerSecrets | None = None
+    webchat_secret: str | None = None  # WEBCHAT_SECRET: lets a site's server mint tokens
+    webchat_token_key: str | None = None  # WEBCHAT_TOKEN_KEY: signs the chat's tokens
 
     @property
     def default_language(self) -> str:
@@ -88,7 +102,7 @@ class Settings:
 
 
 # Keys filled in from outside the YAML files, not settable there.
-_NOT_FROM_FILES = {"config_dir", "messenger_secrets"}
+_NOT_FROM_FILES = {"config_dir", "messenger_secrets", "webchat_secret", "webchat_token_key"}
 
 
 def load_settings(env: Mapping[str, str] | None = None, config_dir: Path = CONFIG_DIR) -> Settings:
@@ -105,7 +119,11 @@ def load_settings(env: Mapping[str, str] | None = None, config_dir: Path = CONFI
         data.setdefault("messenger", {})["graph_api_url"] = env["GRAPH_API_URL"]
     settings = _build(Settings, data, "")
     settings = dataclasses.replace(
-        settings, config_dir=config_dir, messenger_secrets=_messenger_secrets(env)
+        settings,
+        config_dir=config_dir,
+        messenger_secrets=_messenger_secrets(env),
+        webchat_secret=env.get("WEBCHAT_SECRET") or None,
+        webchat_token_key=env.get("WEBCHAT_TOKEN_KEY") or None,
     )
     _check(settings)
     return settings
@@ -225,5 +243,15 @@ def _check(settings: Settings) -> None:
         raise SettingsError("setting 'messenger.retry_max_attempts' must be at least 1")
     if not settings.messenger.graph_api_url.startswith(("http://", "https://")):
         raise SettingsError("setting 'messenger.graph_api_url' must be an http(s) URL")
+    webchat = settings.webchat
+    if webchat.token_ttl_s <= 15 * 60:
+        raise SettingsError(
+            "setting 'webchat.token_ttl_s' must exceed 900 (clients refresh every 15 minutes)"
+        )
+    for name in ("max_text_length", "max_body_bytes", "tokens_per_minute", "messages_per_minute"):
+        if getattr(webchat, name) < 1:
+            raise SettingsError(f"setting 'webchat.{name}' must be at least 1")
+    if settings.webchat_token_key is not None and len(settings.webchat_token_key) < 32:
+        raise SettingsError("WEBCHAT_TOKEN_KEY must be at least 32 characters")
     if settings.privacy.transcript_days < 1:
         raise SettingsError("setting 'privacy.transcript_days' must be at least 1")

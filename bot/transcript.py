@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 from sqlite_utils import Database
 
-from bot.database import utcnow
+from bot.database import days_ago, utcnow
 
 
 def conversation_key(activity: Activity) -> str:
@@ -56,7 +55,7 @@ class Transcript:
 
     def purge(self, days: int) -> int:
         """Delete conversations whose last message is older than `days`; return rows deleted."""
-        cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
+        cutoff = days_ago(days)
         with self._db.conn:
             cursor = self._db.execute(
                 "delete from transcript where conversation in (select conversation from"

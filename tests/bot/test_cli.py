@@ -82,7 +82,7 @@ def test_serve_starts_without_messenger_and_says_so(tmp_path):
                 break
             except OSError:
                 time.sleep(0.1)
-        assert health == {"status": "ok", "channels": []}
+        assert health == {"status": "ok", "channels": ["directline"]}
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/webhooks/messenger", timeout=1)
         assert missing.value.code == 404
