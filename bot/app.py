@@ -39,6 +39,7 @@ from bot.settings import Settings
 from bot.state_storage import SqliteStorage
 from bot.texts import Texts, load_texts
 from bot.transcript import Transcript, TranscriptMiddleware
+from bot.webchat import Webchat
 from handoff.requests import HandoffRequests
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ def create_app(settings: Settings) -> web.Application:
     )
     app.cleanup_ctx.append(_inbox_workers(directline))
     _directline_routes(app.router, directline)
+    Webchat(texts, settings.webchat).add_routes(app.router)
     app.router.add_get("/healthz", healthz)
 
     secrets = settings.messenger_secrets
