@@ -32,3 +32,30 @@ def m001_requests(db: Database) -> None:
     )
     db["handoff_requests"].create_index(["status", "priority", "created_at"])
     db["handoff_requests"].create_index(["conversation", "status"])
+
+
+@MIGRATIONS()
+def m002_listeners(db: Database) -> None:
+    db["listeners"].create(
+        {
+            "username": str,
+            "display_name": str,
+            "skills": str,
+            "role": str,
+            "password_hash": str,
+            "presence": str,
+            "capacity": int,
+            "created_at": str,
+        },
+        pk="username",
+        not_null={
+            "display_name",
+            "skills",
+            "role",
+            "password_hash",
+            "presence",
+            "capacity",
+            "created_at",
+        },
+        defaults={"skills": "[]", "presence": "offline", "capacity": 3},
+    )

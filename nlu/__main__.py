@@ -43,6 +43,7 @@ def classify(args: argparse.Namespace) -> int:
 
 def evaluate(args: argparse.Namespace) -> int:
     from nlu.evaluation import (
+        TARGET_INTENT_ACCURACY,
         evaluate_intents,
         evaluate_safety,
         format_intents,
@@ -59,7 +60,7 @@ def evaluate(args: argparse.Namespace) -> int:
             ok = ok and report.meets_targets()
     intents = evaluate_intents()
     print(format_intents(intents))
-    ok = ok and intents.accuracy >= 0.90
+    ok = ok and intents.accuracy >= TARGET_INTENT_ACCURACY
     return 1 if args.check and not ok else 0
 
 
@@ -69,10 +70,14 @@ def bench(args: argparse.Namespace) -> int:
     pin_to_one_core()
     report = run(args.messages)
     print(f"load (fresh interpreter, import + first analyze)  {report.load_s * 1000:.0f} ms")
-    print(f"throughput (one process, one core)                {report.per_second:,.0f} msg/s "
-          f"over {report.messages} messages")
-    print(f"latency per message                               p50 {report.p50_us:.0f} us, "
-          f"p99 {report.p99_us:.0f} us")
+    print(
+        f"throughput (one process, one core)                {report.per_second:,.0f} msg/s "
+        f"over {report.messages} messages"
+    )
+    print(
+        f"latency per message                               p50 {report.p50_us:.0f} us, "
+        f"p99 {report.p99_us:.0f} us"
+    )
     return 0
 
 
@@ -92,36 +97,54 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("classify", help="analyse JSON lines from stdin",
-                       description='Read JSON lines {"text": ...} on stdin; write one JSON line '
-                       "per input: urgent, signals, evidence, intent, confidence, entities, "
-                       'language. A bad line gets a line with an "error" field.')
+    p = sub.add_parser(
+        "classify",
+        help="analyse JSON lines from stdin",
+        description='Read JSON lines {"text": ...} on stdin; write one JSON line '
+        "per input: urgent, signals, evidence, intent, confidence, entities, "
+        'language. A bad line gets a line with an "error" field.',
+    )
     p.add_argument("--echo", action="store_true", help="repeat the input text in each output")
     p.set_defaults(func=classify)
 
-    p = sub.add_parser("evaluate", help="measure the detector and the intent model",
-                       description="Urgent recall, false-alarm rate, main-signal accuracy, "
-                       "per-signal precision/recall, misses and false alarms for each labelled "
-                       "JSON-lines file; then intent accuracy on the held-out fifth of "
-                       "nlu/data/intents.yml. Without FILE: nlu/data/safety.jsonl and "
-                       "$RELAIS_SAFETY_EVAL or ../shared/eval/safety-dev.jsonl (when present).")
-    p.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                   help='JSON lines {"text", "urgent", "signal", "lang"}')
-    p.add_argument("--intents", dest="intents_only", action="store_true",
-                   help="only the intent accuracy")
+    p = sub.add_parser(
+        "evaluate",
+        help="measure the detector and the intent model",
+        description="Urgent recall, false-alarm rate, main-signal accuracy, "
+        "per-signal precision/recall, misses and false alarms for each labelled "
+        "JSON-lines file; then intent accuracy on the held-out fifth of "
+        "nlu/data/intents.yml. Without FILE: nlu/data/safety.jsonl and "
+        "$RELAIS_SAFETY_EVAL or ../shared/eval/safety-dev.jsonl (when present).",
+    )
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help='JSON lines {"text", "urgent", "signal", "lang"}',
+    )
+    p.add_argument(
+        "--intents", dest="intents_only", action="store_true", help="only the intent accuracy"
+    )
     p.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     p.set_defaults(func=evaluate)
 
-    p = sub.add_parser("bench", help="speed: load time, messages per second, p50/p99",
-                       description="Cold load time in a fresh interpreter, then messages per "
-                       "second and per-message latency (p50/p99) on one core, over the "
-                       "project's own messages.")
+    p = sub.add_parser(
+        "bench",
+        help="speed: load time, messages per second, p50/p99",
+        description="Cold load time in a fresh interpreter, then messages per "
+        "second and per-message latency (p50/p99) on one core, over the "
+        "project's own messages.",
+    )
     p.add_argument("--messages", type=int, default=20_000, help="how many calls to time")
     p.set_defaults(func=bench)
 
-    p = sub.add_parser("train", help="rebuild the intent model from nlu/data/intents.yml",
-                       description="Train the intent model from Rasa-format examples and write "
-                       "it as JSON (deterministic: same data, same file).")
+    p = sub.add_parser(
+        "train",
+        help="rebuild the intent model from nlu/data/intents.yml",
+        description="Train the intent model from Rasa-format examples and write "
+        "it as JSON (deterministic: same data, same file).",
+    )
     p.add_argument("--data", type=Path, default=DATA_DIR / "intents.yml", help="training file")
     p.add_argument("--output", type=Path, default=MODEL_PATH, help="model file to write")
     p.set_defaults(func=train_model)

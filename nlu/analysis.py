@@ -58,14 +58,17 @@ def analyze(text: str) -> Analysis:
         for a, b in hit.spans:
             start, end = norm.span(a, b)
             evidence.append(Evidence(hit.signal, start, end, norm.original[start:end]))
+    entities = extract_entities(norm.text)
     model = load_model()
-    intent, confidence = model.predict(norm.text) if model is not None else (FALLBACK, 0.0)
+    intent, confidence = (
+        model.predict(norm.text, entities) if model is not None else (FALLBACK, 0.0)
+    )
     return Analysis(
         urgent=bool(hits),
         signals=tuple(hit.signal for hit in hits),
         evidence=tuple(evidence),
         intent=intent,
         confidence=confidence,
-        entities=extract_entities(norm.text),
+        entities=entities,
         language=detect_language(norm.text.split()),
     )

@@ -44,8 +44,13 @@ def corpus() -> list[str]:
 
 def run(total: int = 20_000) -> BenchReport:
     """Cold load in a fresh interpreter, then `total` warm calls over the corpus."""
-    cold = subprocess.run([sys.executable, "-c", _COLD_LOAD], capture_output=True, text=True,
-                          check=True, cwd=DATA_DIR.parent.parent)
+    cold = subprocess.run(
+        [sys.executable, "-c", _COLD_LOAD],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=DATA_DIR.parent.parent,
+    )
     load_s = float(cold.stdout.strip())
     analyze("bonjour")
     texts = corpus()

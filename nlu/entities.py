@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from nlu.resources import load_yaml
 from nlu.patterns import compile_patterns
+from nlu.resources import load_yaml
 
 
 @dataclass(frozen=True, slots=True)

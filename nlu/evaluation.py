@@ -100,8 +100,8 @@ def format_safety(report: SafetyReport) -> str:
         f"== {report.name}: {report.urgent} urgent, {report.calm} not urgent",
         f"urgent recall        {report.recall:.3f}  ({report.caught}/{report.urgent}, "
         f"target >= {TARGET_RECALL})",
-        f"false-alarm rate     {report.false_alarm_rate:.3f}  ({report.false_alarms}/{report.calm}, "
-        f"target <= {TARGET_FALSE_ALARMS})",
+        f"false-alarm rate     {report.false_alarm_rate:.3f}  "
+        f"({report.false_alarms}/{report.calm}, target <= {TARGET_FALSE_ALARMS})",
         f"main signal right    {report.main_signal_accuracy:.3f}  "
         f"({report.main_right}/{report.urgent} urgent rows, target >= {TARGET_MAIN_SIGNAL})",
         "per signal           precision  recall  (tp/fp/fn)",
@@ -110,8 +110,11 @@ def format_safety(report: SafetyReport) -> str:
         precision = tp / (tp + fp) if tp + fp else 1.0
         recall = tp / (tp + fn) if tp + fn else 1.0
         lines.append(f"  {signal:<19}{precision:>9.3f}{recall:>8.3f}  ({tp}/{fp}/{fn})")
-    for title, rows in (("missed", report.misses), ("false alarms", report.false_alarm_rows),
-                        ("wrong main signal", report.wrong_main)):
+    for title, rows in (
+        ("missed", report.misses),
+        ("false alarms", report.false_alarm_rows),
+        ("wrong main signal", report.wrong_main),
+    ):
         lines.append(f"{title}: {len(rows)}")
         lines.extend(f"  {json.dumps(row, ensure_ascii=False)}" for row in rows)
     return "\n".join(lines)

@@ -14,8 +14,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
+from nlu.entities import extract_entities
 from nlu.normalize import normalize
 from nlu.resources import DATA_DIR, MODEL_PATH, read_yaml
 
@@ -47,14 +49,20 @@ SEED = 0
 HELD_OUT_EVERY = 5  # every 5th example of each intent is kept for evaluation
 
 
-def features(text: str) -> set[str]:
-    """Words, word pairs and character trigrams of a normalised text."""
+def features(text: str, entities: dict[str, list[str]] | None = None) -> set[str]:
+    """Words, word pairs, character trigrams and entity ids of a normalised text.
+
+    Entities carry what the examples cannot all spell out: "my kid" and "ma fille" are both
+    the role "parent" even when only one of them is in the training data.
+    """
     words = text.split()
     feats = {f"w:{w}" for w in words}
-    feats.update(f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    feats.update(f"b:{a}_{b}" for a, b in pairwise(words))
     padded = f" {text} "
     feats.update(padded[i : i + 3] for i in range(len(padded) - 2))
     feats.add("bias")
+    for kind, ids in (entities or extract_entities(text)).items():
+        feats.update(f"e:{kind}:{i}" for i in ids)
     return feats
 
 
@@ -85,8 +93,9 @@ def split(pairs: Sequence[tuple[str, str]]) -> tuple[list[tuple[str, str]], list
 
 def train(pairs: Iterable[tuple[str, str]]) -> dict:
     """Fit softmax regression by stochastic gradient descent; JSON-ready, same data same result."""
-    data = [(INTENTS.index(intent), sorted(features(normalize(text).text)))
-            for intent, text in pairs]
+    data = [
+        (INTENTS.index(intent), sorted(features(normalize(text).text))) for intent, text in pairs
+    ]
     n = len(INTENTS)
     weights: dict[str, list[float]] = {}
     rng = random.Random(SEED)
@@ -100,16 +109,17 @@ def train(pairs: Iterable[tuple[str, str]]) -> dict:
             for row in rows:
                 for c in range(n):
                     row[c] -= rate * (probs[c] + L2 * row[c])
-    table = {f: [round(w, 4) for w in row] for f, row in sorted(weights.items())
-             if max(abs(w) for w in row) >= 1e-3}
+    table = {
+        f: [round(w, 4) for w in row]
+        for f, row in sorted(weights.items())
+        if max(abs(w) for w in row) >= 1e-3
+    }
     return {"format": "relais-logreg-1", "labels": list(INTENTS), "features": table}
 
 
-def _scores(rows: Iterable[list[float]], n: int) -> list[float]:
-    scores = [0.0] * n
-    for row in rows:
-        scores = [s + w for s, w in zip(scores, row, strict=True)]
-    return scores
+def _scores(rows: list[list[float]], n: int) -> list[float]:
+    """Column sums of the feature rows: one score per label."""
+    return [sum(column) for column in zip(*rows, strict=True)] if rows else [0.0] * n
 
 
 def _softmax(scores: list[float]) -> list[float]:
@@ -130,10 +140,10 @@ class IntentModel:
     def from_dict(cls, data: dict) -> IntentModel:
         return cls(tuple(data["labels"]), data["features"])
 
-    def predict(self, text: str) -> tuple[str, float]:
+    def predict(self, text: str, entities: dict[str, list[str]] | None = None) -> tuple[str, float]:
         """Best intent and its probability for a normalised text; "other" when unsure."""
         table = self.table
-        rows = [row for row in map(table.get, features(text)) if row is not None]
+        rows = [row for row in map(table.get, features(text, entities)) if row is not None]
         probs = _softmax(_scores(rows, len(self.labels)))
         best = max(range(len(probs)), key=probs.__getitem__)
         label = self.labels[best] if probs[best] >= MIN_CONFIDENCE else FALLBACK
@@ -142,8 +152,9 @@ class IntentModel:
 
 def write_model(model: dict, path: Path = MODEL_PATH) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
 
 
 @cache

@@ -16,7 +16,7 @@ def _words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def detect_language(tokens: list[str]) -> str:
-    """"en" when English marker words outnumber French ones, else "fr" (the default)."""
+    """ "en" when English marker words outnumber French ones, else "fr" (the default)."""
     french, english = _words()
     fr = sum(1 for t in tokens if t in french)
     en = sum(1 for t in tokens if t in english)

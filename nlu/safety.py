@@ -68,7 +68,8 @@ def _lexicon() -> _Lexicon:
     for name in SIGNALS:
         spec = data["signals"].get(name) or {}
         together = tuple(
-            tuple(compile_patterns([group], macros) for group in rule) for rule in spec.get("together") or []
+            tuple(compile_patterns([group], macros) for group in rule)
+            for rule in spec.get("together") or []
         )
         rules.append(
             _SignalRules(
@@ -97,19 +98,23 @@ def detect(norm: Normalized) -> list[Hit]:
     """Signals in a normalised message, main one first."""
     lexicon = _lexicon()
     text = norm.text
-    joking = bool(_spans(lexicon.jokes, text))
     hits: dict[str, Hit] = {}
     for rules in lexicon.signals:
-        blocked = _spans(rules.unless, text)
-        strong = [(s,) for s in _spans(rules.strong, text) if not _overlaps(s, blocked)]
+        candidates = [(s,) for s in _spans(rules.strong, text)]
         for rule in rules.together:
-            found = [[s for s in _spans(group, text) if not _overlaps(s, blocked)] for group in rule]
+            found = [_spans(group, text) for group in rule]
             if all(found):
-                strong.append(tuple(spans[0] for spans in found))
-        weak = [] if joking else _spans(rules.weak, text)
-        weak_findings = [(s,) for s in weak if not _overlaps(s, blocked)]
-        if strong or weak_findings:
-            hits[rules.name] = Hit(rules.name, tuple(strong + weak_findings), weak=not strong)
+                candidates.append(tuple(spans[0] for spans in found))
+        weak = [(s,) for s in _spans(rules.weak, text)]
+        if not candidates and not weak:
+            continue  # most messages: skip the idiom and joke patterns altogether
+        if weak and _spans(lexicon.jokes, text):
+            weak = []
+        blocked = _spans(rules.unless, text)
+        strong = [f for f in candidates if not any(_overlaps(s, blocked) for s in f)]
+        weak = [f for f in weak if not _overlaps(f[0], blocked)]
+        if strong or weak:
+            hits[rules.name] = Hit(rules.name, tuple(strong + weak), weak=not strong)
     return _rank(_supersede(hits, lexicon.superseded_by))
 
 
@@ -128,8 +133,9 @@ def _supersede(hits: dict[str, Hit], superseded_by: dict[str, tuple[str, ...]]) 
     """Drop the findings a more specific reading explains; drop signals left without any."""
     kept = []
     for name, hit in hits.items():
-        stronger = [s for other in superseded_by.get(name, ()) if other in hits
-                    for s in hits[other].spans]
+        stronger = [
+            s for other in superseded_by.get(name, ()) if other in hits for s in hits[other].spans
+        ]
         findings = tuple(f for f in hit.findings if not any(_overlaps(s, stronger) for s in f))
         if findings:
             kept.append(Hit(name, findings, hit.weak))

@@ -1,0 +1,38 @@
+"""The targets of the project on the shared development set (measurement only, never training)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from nlu.evaluation import (
+    TARGET_FALSE_ALARMS,
+    TARGET_MAIN_SIGNAL,
+    TARGET_RECALL,
+    evaluate_safety,
+    read_rows,
+)
+from nlu.resources import DATA_DIR
+
+REPO = Path(__file__).resolve().parents[2]
+DEV_SET = Path(os.environ.get("RELAIS_SAFETY_EVAL") or REPO.parent / "shared/eval/safety-dev.jsonl")
+
+
+@pytest.mark.parametrize("path", [DEV_SET, DATA_DIR / "safety.jsonl"], ids=["dev", "own"])
+def test_safety_targets(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"{path} is absent (set RELAIS_SAFETY_EVAL to the labelled file)")
+    report = evaluate_safety(read_rows(path), str(path))
+    assert report.recall >= TARGET_RECALL, report.misses
+    assert report.false_alarm_rate <= TARGET_FALSE_ALARMS, report.false_alarm_rows
+    assert report.main_signal_accuracy >= TARGET_MAIN_SIGNAL, report.wrong_main
+
+
+def test_own_set_is_large_and_balanced() -> None:
+    rows = read_rows(DATA_DIR / "safety.jsonl")
+    assert len(rows) >= 300
+    assert {row["lang"] for row in rows} == {"fr", "en"}
+    assert sum(row["urgent"] for row in rows) >= 100
+    assert sum(not row["urgent"] for row in rows) >= 100
