@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 
 import aiohttp
 from aiohttp import web
@@ -18,15 +19,20 @@ from botbuilder.core import BotAdapter, ConversationState, TurnContext
 from sqlite_utils import Database
 
 import nlu
+from bot.announcer import Announcer
 from bot.appkeys import DATABASE, DIRECTLINE, MESSENGER, MESSENGER_OUTBOX, SETTINGS
+from bot.channels.directline import CHANNEL_ID as DIRECTLINE_CHANNEL
 from bot.channels.directline import DirectLineAdapter, DirectLineChannel, directline_errors
 from bot.channels.directline_log import ActivityLog
 from bot.channels.directline_tokens import Tokens
 from bot.channels.graph import GraphClient
 from bot.channels.messenger import MessengerAdapter, MessengerChannel, graph_sender
+from bot.channels.messenger_events import CHANNEL_ID as MESSENGER_CHANNEL
+from bot.console.api import ConsoleApi
 from bot.cors import cors_middleware
 from bot.database import open_database
 from bot.dialogs.crisis import CrisisAnswer
+from bot.dialogs.desk import Desk
 from bot.dialogs.greeting import Greeting
 from bot.dialogs.listener import ListenerRequest
 from bot.dialogs.platforms import PlatformSteps
@@ -35,20 +41,29 @@ from bot.dialogs.root import RootDialog
 from bot.dialogs.turn import FACTS_KEY
 from bot.outbox import Outbox, RetryPolicy
 from bot.relais_bot import RelaisBot
+from bot.relay import Relay
 from bot.settings import Settings
 from bot.state_storage import SqliteStorage
 from bot.texts import Texts, load_texts
 from bot.transcript import Transcript, TranscriptMiddleware
 from bot.webchat import Webchat
-from handoff.requests import HandoffRequests
+from handoff.audit import Audit
+from handoff.events import EventBus
+from handoff.listeners import Listeners
+from handoff.queue import HandoffQueue, utc_now
+from handoff.sessions import Sessions
 
 log = logging.getLogger(__name__)
 
 PURGE_EVERY_S = 3600.0
+WAIT_NOTICES_EVERY_S = 15.0
 DIRECTLINE_PREFIX = "/v3/directline"
+# What a page on another origin calls: the chat's protocol, its token and the widget's words.
+CORS_PATHS = (DIRECTLINE_PREFIX, "/webchat/token", "/webchat/config.json")
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> web.Application:
+    """Build Relais. `clock` (aware UTC datetimes) is only ever replaced by tests."""
     texts = load_texts(settings.config_dir / "locales", settings.languages, settings.helpline)
     nlu.analyze("")  # load lexicons and model now, not during a teen's first message
     db = open_database(settings.database)
@@ -56,21 +71,38 @@ def create_app(settings: Settings) -> web.Application:
     storage = SqliteStorage(db)
     conversation_state = ConversationState(storage)
     transcript = Transcript(db)
+    desk = Desk(HandoffQueue(db, clock), settings.hours, EventBus(), settings.handoff, clock)
     replies = Replies(texts)
-    listener = ListenerRequest(replies, HandoffRequests(db))
+    listener = ListenerRequest(replies, desk)
     root = RootDialog(
         replies,
         Greeting(replies),
-        CrisisAnswer(replies, listener),
+        CrisisAnswer(replies, listener, desk),
         listener,
         PlatformSteps(replies),
+        desk,
     )
     bot = RelaisBot(conversation_state, root, transcript, texts, nlu.analyze)
+    relay = Relay(clock)
+    announcer = Announcer(relay, texts, desk, storage)
+    console = ConsoleApi(
+        desk=desk,
+        listeners=Listeners(db, settings.handoff.skills),
+        sessions=Sessions(db, settings.handoff.session_idle_s, clock),
+        audit=Audit(db, clock),
+        transcript=transcript,
+        relay=relay,
+        announcer=announcer,
+        outcomes=settings.handoff.outcomes,
+        skills=settings.handoff.skills,
+    )
 
-    def prepare(adapter: BotAdapter) -> BotAdapter:
-        """What every channel's adapter shares: the transcript and the safe error answer."""
+    def prepare(channel_id: str, adapter: BotAdapter) -> BotAdapter:
+        """What every channel's adapter shares: the transcript, the safe error answer, and
+        the relay that lets listeners write through it."""
         adapter.use(TranscriptMiddleware(transcript))
         adapter.on_turn_error = _turn_error_handler(texts, conversation_state, storage)
+        relay.register(channel_id, adapter)
         return adapter
 
     activity_log = ActivityLog(db)
@@ -79,7 +111,8 @@ def create_app(settings: Settings) -> web.Application:
         activities=activity_log,
         tokens=Tokens.from_database(db, settings.webchat.token_ttl_s, settings.webchat_token_key),
         adapter=prepare(
-            DirectLineAdapter(activity_log, texts.get(texts.default_language, "widget.bot_name"))
+            DIRECTLINE_CHANNEL,
+            DirectLineAdapter(activity_log, texts.get(texts.default_language, "widget.bot_name")),
         ),
         logic=bot.on_turn,
         settings=settings.webchat,
@@ -88,9 +121,7 @@ def create_app(settings: Settings) -> web.Application:
 
     app = web.Application(
         middlewares=[
-            cors_middleware(
-                settings.webchat.allowed_origins, (DIRECTLINE_PREFIX, "/webchat/token")
-            ),
+            cors_middleware(settings.webchat.allowed_origins, CORS_PATHS),
             directline_errors,
         ]
     )
@@ -102,7 +133,9 @@ def create_app(settings: Settings) -> web.Application:
         _retention(settings.privacy.transcript_days, transcript.purge, activity_log.purge)
     )
     app.cleanup_ctx.append(_inbox_workers(directline))
+    app.cleanup_ctx.append(_every(WAIT_NOTICES_EVERY_S, announcer.notify_waiting))
     _directline_routes(app.router, directline)
+    _console_routes(app.router, console)
     Webchat(texts, settings.webchat).add_routes(app.router)
     app.router.add_get("/healthz", healthz)
 
@@ -123,7 +156,7 @@ def create_app(settings: Settings) -> web.Application:
                 settings.messenger.retry_max_attempts,
             )
             outbox = Outbox(db, "messenger", graph_sender(graph), policy)
-            adapter = prepare(MessengerAdapter(outbox))
+            adapter = prepare(MESSENGER_CHANNEL, MessengerAdapter(outbox))
             channel = MessengerChannel(db=db, secrets=secrets, adapter=adapter, logic=bot.on_turn)
             app[MESSENGER] = channel
             app[MESSENGER_OUTBOX] = outbox
@@ -150,6 +183,23 @@ def _directline_routes(router: web.UrlDispatcher, channel: DirectLineChannel) ->
     router.add_post(conversation + "/activities", channel.post_activity)
     router.add_get(conversation + "/activities", channel.get_activities)
     router.add_get(conversation + "/stream", channel.stream)
+
+
+def _console_routes(router: web.UrlDispatcher, api: ConsoleApi) -> None:
+    base = "/console/api"
+    conversation = base + "/conversations/{request_id}"
+    router.add_post(base + "/login", api.login)
+    router.add_post(base + "/logout", api.logout)
+    router.add_get(base + "/me", api.me)
+    router.add_get(base + "/queue", api.queue)
+    router.add_get(conversation, api.conversation)
+    router.add_post(conversation + "/claim", api.claim)
+    router.add_post(conversation + "/messages", api.message)
+    router.add_post(conversation + "/notes", api.note)
+    router.add_post(conversation + "/transfer", api.transfer)
+    router.add_post(conversation + "/close", api.close)
+    router.add_post(base + "/presence", api.presence)
+    router.add_get(base + "/events", api.events)
 
 
 def _turn_error_handler(
@@ -187,6 +237,27 @@ def _inbox_workers(channel: DirectLineChannel):
         channel.inbox.resume()
         yield
         await channel.inbox.close()
+
+    return ctx
+
+
+def _every(seconds: float, job: Callable[[], Awaitable[object]]):
+    """Run `job` every `seconds` while the app runs; a failure is logged, not fatal."""
+
+    async def forever() -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await job()
+            except Exception:
+                log.exception("periodic job %s failed", getattr(job, "__qualname__", job))
+
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(forever())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
     return ctx
 

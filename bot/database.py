@@ -102,6 +102,12 @@ def m003_directline(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m004_transcript_sender(db: Database) -> None:
+    """Who spoke, when a person speaks through the bot: a listener's display name."""
+    db["transcript"].add_column("sender", str)
+
+
 def open_database(path: str | Path) -> Database:
     """Open (creating if needed) the database file and bring its schema up to date."""
     if str(path) != ":memory:":

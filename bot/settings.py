@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from handoff.hours import OpeningHours
+
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
 MESSENGER_ENV = (
@@ -65,6 +67,19 @@ class WebchatSettings:
 
 
 @dataclasses.dataclass(frozen=True)
+class HandoffSettings:
+    skills: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    no_listener_after_s: int
+    long_wait_s: int
+    update_every_s: int
+    closing_notice_s: int
+    wait_sample: int
+    session_idle_s: int
+    messenger_page_inbox: bool
+
+
+@dataclasses.dataclass(frozen=True)
 class PrivacySettings:
     transcript_days: int
 
@@ -88,6 +103,8 @@ class Settings:
     database: str
     languages: tuple[str, ...]
     helpline: HelplineSettings
+    hours: OpeningHours
+    handoff: HandoffSettings
     messenger: MessengerSettings
     webchat: WebchatSettings
     privacy: PrivacySettings
@@ -177,6 +194,11 @@ def _build(cls: type, data: Any, path: str) -> Any:
 
 
 def _convert(hint: Any, value: Any, path: str) -> Any:
+    if hasattr(hint, "from_dict"):  # a domain type that validates its own settings
+        try:
+            return hint.from_dict(value)
+        except ValueError as error:
+            raise SettingsError(f"setting {error}") from None
     if dataclasses.is_dataclass(hint):
         return _build(hint, value, path)
     origin = typing.get_origin(hint)
@@ -191,6 +213,10 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
     if hint is str:
         if not isinstance(value, str) or not value.strip():
             raise SettingsError(f"setting '{path}' must be non-empty text (quote numbers)")
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise SettingsError(f"setting '{path}' must be true or false")
         return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -253,5 +279,15 @@ def _check(settings: Settings) -> None:
             raise SettingsError(f"setting 'webchat.{name}' must be at least 1")
     if settings.webchat_token_key is not None and len(settings.webchat_token_key) < 32:
         raise SettingsError("WEBCHAT_TOKEN_KEY must be at least 32 characters")
+    for name in (
+        "no_listener_after_s",
+        "long_wait_s",
+        "update_every_s",
+        "closing_notice_s",
+        "wait_sample",
+        "session_idle_s",
+    ):
+        if getattr(settings.handoff, name) < 1:
+            raise SettingsError(f"setting 'handoff.{name}' must be at least 1")
     if settings.privacy.transcript_days < 1:
         raise SettingsError("setting 'privacy.transcript_days' must be at least 1")

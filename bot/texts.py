@@ -22,7 +22,21 @@ QUICK_REPLY_MAX = 20
 MENU_TITLE_MAX = 30
 PROFILE_GREETING_MAX = 160
 # Placeholders filled per sentence at run time rather than from the settings.
-RUNTIME_FIELDS = {"platform"}
+RUNTIME_FIELDS = {
+    "platform",
+    "position",
+    "wait",
+    "when",
+    "name",
+    "time",
+    "day",
+    "date",
+    "h24",
+    "h12",
+    "mm",
+    "ampm",
+    "n",
+}
 
 
 class Texts:

@@ -31,6 +31,7 @@ class Transcript:
         activity: Activity,
         role: str,
         analysis: dict[str, Any] | None = None,
+        sender: str | None = None,
     ) -> None:
         attachments = [
             {"type": a.content_type, "url": a.content_url} for a in activity.attachments or []
@@ -41,6 +42,7 @@ class Transcript:
                     "conversation": conversation_key(activity),
                     "channel": activity.channel_id,
                     "role": role,
+                    "sender": sender,
                     "text": activity.text,
                     "attachments": json.dumps(attachments) if attachments else None,
                     "analysis": json.dumps(analysis, ensure_ascii=False) if analysis else None,
@@ -77,7 +79,9 @@ class TranscriptMiddleware(Middleware):
         ) -> list[ResourceResponse]:
             for activity in activities:
                 if activity.type == ActivityTypes.message:
-                    self._transcript.record(activity, "bot")
+                    relais = (activity.channel_data or {}).get("relais") or {}
+                    role = "listener" if relais.get("sender") == "listener" else "bot"
+                    self._transcript.record(activity, role, sender=relais.get("name"))
             return await send()
 
         context.on_send_activities(record_sent)

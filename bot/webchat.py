@@ -49,6 +49,7 @@ class Webchat:
                 "languages": list(self._texts.languages),
                 "strings": strings,
                 "quickExitUrl": self._settings.quick_exit_url,
+                "maxTextLength": self._settings.max_text_length,
             },
             headers={"Cache-Control": "no-cache"},
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,28 @@ from tests.support.graph_api import PAGE_TOKEN, GraphStandIn
 TEST_OVERRIDES: dict[str, Any] = {
     "messenger": {"retry_base_delay_s": 0.01, "retry_max_delay_s": 0.05, "send_timeout_s": 2},
 }
+
+
+# Tuesday 1 December 2026, 10:30 in Paris: the helpline is open.
+OPEN_TIME = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+
+
+class FakeClock:
+    """The only clock tests use: it moves when a test says so."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(OPEN_TIME)
 
 
 @pytest.fixture
@@ -52,7 +75,7 @@ def settings_for(tmp_path: Path) -> Callable[..., Settings]:
 
 
 @pytest.fixture
-async def meta(aiohttp_client, settings_for, graph_url) -> messenger.Messenger:
-    """Relais with its Messenger channel, talking to the Graph stand-in."""
-    client = await aiohttp_client(create_app(settings_for(graph_url)))
+async def meta(aiohttp_client, settings_for, graph_url, clock) -> messenger.Messenger:
+    """Relais with its Messenger channel, talking to the Graph stand-in, at `clock`'s time."""
+    client = await aiohttp_client(create_app(settings_for(graph_url), clock))
     return messenger.Messenger(client)

@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 CHANNEL_ID = "directline"
 BOT_ID = "relais"
 ACCEPTED_TYPES = frozenset({"message", "typing", "event"})
+# What the bot's side may show a visitor: messages, typing, and events (a listener joined).
+FORWARDED_TYPES = frozenset({"message", "typing", "event"})
 KEEPALIVE_S = 20.0
 TurnLogic = Callable[[TurnContext], Awaitable[None]]
 
@@ -67,11 +69,11 @@ class DirectLineAdapter(BotAdapter):
     ) -> list[ResourceResponse]:
         responses = []
         for activity in activities:
-            if activity.type not in (ActivityTypes.message, ActivityTypes.typing):
+            if activity.type not in FORWARDED_TYPES:
                 responses.append(ResourceResponse(id=""))  # traces never reach a visitor
                 continue
             data = activity.serialize()
-            data.update(channelId=CHANNEL_ID, **{"from": self._bot})
+            data.update(channelId=CHANNEL_ID, **{"from": _sender(activity, self._bot)})
             incoming = context.activity
             if incoming.type == ActivityTypes.message and incoming.id:
                 data["replyToId"] = incoming.id  # an activity the client has: no 5 s hold
@@ -282,10 +284,14 @@ class DirectLineChannel:
         self.inbox.accept([event])
 
     def _stream_url(self, request: web.Request, grant: Grant, watermark: int | None) -> str:
-        scheme = "wss" if request.secure else "ws"
+        """Behind a TLS proxy the browser needs wss:// and the public host: the proxy's
+        X-Forwarded-Proto and X-Forwarded-Host say so (they only shape this client's URL)."""
+        proto = request.headers.get("X-Forwarded-Proto", "https" if request.secure else "http")
+        host = request.headers.get("X-Forwarded-Host", request.host)
+        scheme = "wss" if proto.split(",")[0].strip() == "https" else "ws"
         token, _ = self._tokens.issue(grant.conversation_id, grant.user_id)
         path = f"/v3/directline/conversations/{grant.conversation_id}/stream"
-        url = f"{scheme}://{request.host}{path}?t={token}"
+        url = f"{scheme}://{host.split(',')[0].strip()}{path}?t={token}"
         return url + (f"&watermark={watermark}" if watermark is not None else "")
 
     @staticmethod
@@ -297,6 +303,14 @@ class DirectLineChannel:
         activity = Activity().deserialize(body)
         activity.service_url = ""
         await self.adapter.process_activity(activity, self._logic)
+
+
+def _sender(activity: Activity, bot: dict[str, str]) -> dict[str, str]:
+    """The bot, or the listener speaking through it (their display name, shown by clients)."""
+    relais = (activity.channel_data or {}).get("relais") or {}
+    if relais.get("sender") == "listener":
+        return {"id": "listener", "name": relais.get("name", ""), "role": "bot"}
+    return bot
 
 
 @web.middleware

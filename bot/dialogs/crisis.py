@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from botbuilder.core import TurnContext
 
+from bot.dialogs.desk import Desk
 from bot.dialogs.listener import ListenerRequest
 from bot.dialogs.replies import Replies
 from bot.dialogs.turn import facts
 
 
 class CrisisAnswer:
-    def __init__(self, replies: Replies, listener: ListenerRequest) -> None:
+    def __init__(self, replies: Replies, listener: ListenerRequest, desk: Desk) -> None:
         self._replies = replies
         self._listener = listener
+        self._desk = desk
 
     async def run(self, turn: TurnContext) -> None:
         analysis = facts(turn).analysis
@@ -24,4 +26,8 @@ class CrisisAnswer:
         main = analysis.signals[0]
         await self._replies.say(turn, f"crisis.{main}", "crisis.numbers")
         self._listener.record(turn, "urgent")
-        await self._replies.say(turn, "crisis.priority")
+        if self._desk.is_open():
+            await self._replies.say(turn, "crisis.priority")
+        else:
+            when = self._desk.next_opening_text(self._replies.texts, facts(turn).lang)
+            await self._replies.say(turn, "crisis.closed", when=when)

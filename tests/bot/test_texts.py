@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from bot.settings import CONFIG_DIR, SettingsError, load_settings
-from bot.texts import load_texts
+from bot.texts import RUNTIME_FIELDS, load_texts
 
 
 def flat_keys(node, prefix=""):
@@ -36,7 +36,7 @@ def test_sentences_are_non_empty_and_every_placeholder_is_filled(texts):
         for key in flat_keys(yaml.safe_load((CONFIG_DIR / "locales" / f"{lang}.yaml").read_text())):
             sentence = texts.get(lang, key)
             assert sentence.strip(), key
-            leftovers = set(re.findall(r"{(\w[\w.]*)}", sentence)) - {"platform"}
+            leftovers = set(re.findall(r"{(\w[\w.]*)}", sentence)) - RUNTIME_FIELDS
             assert not leftovers, (lang, key, leftovers)
 
 

@@ -15,8 +15,8 @@ from tests.support.directline import Visitor, read_frames
 
 
 @pytest.fixture
-async def client(aiohttp_client, settings_for) -> TestClient:
-    return await aiohttp_client(create_app(settings_for(with_messenger=False)))
+async def client(aiohttp_client, settings_for, clock) -> TestClient:
+    return await aiohttp_client(create_app(settings_for(with_messenger=False), clock))
 
 
 @pytest.fixture

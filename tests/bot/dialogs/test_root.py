@@ -39,7 +39,7 @@ async def test_accepting_the_offer_records_a_handoff_and_says_what_happens(meta:
     graph.messages.clear()
     await meta.say(text_event("t3", "oui"))
     texts = graph.texts_to("t3")
-    assert "transmise" in texts[0] and "9h" in texts[0]
+    assert "transmise" in texts[0] and texts[1] == "Tu es n°1 dans la file d'attente."
     (row,) = meta.client.app[DATABASE]["handoff_requests"].rows
     assert row["reason"] == "asked" and row["urgent"] == 0
     assert json.loads(row["triage"])["role"] == "witness"
@@ -64,7 +64,8 @@ async def test_asking_for_a_person_works_in_the_middle_of_a_dialog(meta: Messeng
     graph.messages.clear()
     await meta.say(text_event("t5", "je veux parler à quelqu'un"))
     assert graph.texts_to("t5") == [
-        "Ta demande est déjà transmise. Un·e écoutant·e te répondra ici dès que possible."
+        "Ta demande est déjà transmise. Un·e écoutant·e te répondra ici dès que possible.",
+        "Tu es n°1 dans la file d'attente.",
     ]
 
 

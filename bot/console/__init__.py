@@ -1,0 +1,1 @@
+"""The listeners' console: its JSON API and, later, its pages."""

@@ -1,0 +1,25 @@
+"""Who read or did what in the console, kept for the helpline's supervisors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from handoff.queue import iso, utc_now
+
+
+class Audit:
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utc_now) -> None:
+        self._db = db
+        self._clock = clock
+
+    def record(self, username: str, action: str, target: str = "") -> None:
+        self._db["audit_log"].insert(
+            {"at": iso(self._clock()), "username": username, "action": action, "target": target}
+        )
+
+    def entries(self, limit: int = 200) -> list[dict[str, Any]]:
+        return list(self._db["audit_log"].rows_where(order_by="id desc", limit=limit))
