@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 import nlu
 from bot.announcer import Announcer
-from bot.appkeys import DATABASE, DIRECTLINE, MESSENGER, MESSENGER_OUTBOX, SETTINGS
+from bot.appkeys import ANNOUNCER, DATABASE, DIRECTLINE, MESSENGER, MESSENGER_OUTBOX, SETTINGS
 from bot.channels.directline import CHANNEL_ID as DIRECTLINE_CHANNEL
 from bot.channels.directline import DirectLineAdapter, DirectLineChannel, directline_errors
 from bot.channels.directline_log import ActivityLog
@@ -128,6 +128,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> w
     app[SETTINGS] = settings
     app[DATABASE] = db
     app[DIRECTLINE] = directline
+    app[ANNOUNCER] = announcer
     app.cleanup_ctx.append(_database(db))
     app.cleanup_ctx.append(
         _retention(settings.privacy.transcript_days, transcript.purge, activity_log.purge)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlite_utils import Database
 
+from bot.announcer import Announcer
 from bot.channels.directline import DirectLineChannel
 from bot.channels.messenger import MessengerChannel
 from bot.outbox import Outbox
@@ -15,3 +16,4 @@ DATABASE = web.AppKey("database", Database)
 DIRECTLINE = web.AppKey("directline", DirectLineChannel)
 MESSENGER = web.AppKey("messenger", MessengerChannel)
 MESSENGER_OUTBOX = web.AppKey("messenger_outbox", Outbox)
+ANNOUNCER = web.AppKey("announcer", Announcer)

@@ -1,4 +1,4 @@
-"""The `relais` command: `relais serve`, `relais messenger setup`."""
+"""The `relais` command: `relais serve`, `relais messenger setup`, `relais listener ...`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.settings import Settings, SettingsError, load_settings
+from handoff.listeners import PRESENCES, ROLES, ListenerError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     setup.add_argument(
         "--dry-run", action="store_true", help="print what would be sent to Meta, send nothing"
     )
+    _listener_commands(commands)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -39,10 +41,62 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "serve":
             return _serve(settings, args.host, args.port)
+        if args.command == "listener":
+            return _listener(settings, args)
         return asyncio.run(_messenger_setup(settings, args.dry_run))
-    except SettingsError as error:
+    except (SettingsError, ListenerError) as error:
         print(f"relais: error: {error}", file=sys.stderr)
         return 2
+
+
+def _listener_commands(commands: argparse._SubParsersAction) -> None:
+    listener = commands.add_parser("listener", help="listeners' accounts for the console")
+    actions = listener.add_subparsers(dest="listener_command", required=True)
+    add = actions.add_parser("add", help="create a listener's account")
+    add.add_argument("username", help="sign-in name: 2-40 of a-z 0-9 . _ -")
+    add.add_argument("--display-name", required=True, help="the pseudonym teens see")
+    add.add_argument(
+        "--skills", default="", help="comma-separated, from the handoff.skills setting"
+    )
+    add.add_argument("--role", choices=ROLES, default="listener")
+    add.add_argument("--capacity", type=int, default=3, help="conversations at once (1-20)")
+    add.add_argument(
+        "--password-stdin", action="store_true", required=True,
+        help="read the password (10 characters or more) from standard input",
+    )
+    password = actions.add_parser("password", help="set a listener's password")
+    password.add_argument("username")
+    password.add_argument("--password-stdin", action="store_true", required=True)
+    actions.add_parser("list", help="list the accounts")
+    presence = actions.add_parser("presence", help="set a listener's presence")
+    presence.add_argument("username")
+    presence.add_argument("status", choices=PRESENCES)
+
+
+def _listener(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.database import open_database
+    from handoff.listeners import Listeners
+
+    listeners = Listeners(open_database(settings.database), settings.handoff.skills)
+    if args.listener_command == "list":
+        for person in listeners.all():
+            print(f"{person.username}\t{person.display_name}\t{person.role}\t"
+                  f"{','.join(person.skills) or '-'}\t{person.presence}\t{person.capacity}")
+        return 0
+    if args.listener_command == "presence":
+        listeners.set_presence(args.username, args.status)
+        return 0
+    secret = sys.stdin.readline().rstrip("\n")
+    if args.listener_command == "password":
+        listeners.set_password(args.username, secret)
+        print(f"password set for {args.username}")
+        return 0
+    skills = [skill.strip() for skill in args.skills.split(",") if skill.strip()]
+    person = listeners.add(args.username, args.display_name, secret, skills, args.role,
+                           args.capacity)
+    print(f"listener {person.username} added ({person.role}, shown to teens as "
+          f"{person.display_name!r})")
+    return 0
 
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> int:

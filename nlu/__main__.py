@@ -15,6 +15,8 @@ DEV_SET = Path(
     or Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "safety-dev.jsonl"
 )
 OWN_SET = DATA_DIR / "safety.jsonl"
+# fresh batches written after the rules, each measured before any tuning on it (docs/nlu.md)
+HOLDOUT_SETS = (DATA_DIR / "safety-holdout.jsonl", DATA_DIR / "safety-holdout2.jsonl")
 
 
 def classify(args: argparse.Namespace) -> int:
@@ -51,7 +53,7 @@ def evaluate(args: argparse.Namespace) -> int:
         read_rows,
     )
 
-    files = args.files or [p for p in (OWN_SET, DEV_SET) if p.exists()]
+    files = args.files or [p for p in (OWN_SET, *HOLDOUT_SETS, DEV_SET) if p.exists()]
     ok = True
     if not args.intents_only:
         for path in files:
@@ -113,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Urgent recall, false-alarm rate, main-signal accuracy, "
         "per-signal precision/recall, misses and false alarms for each labelled "
         "JSON-lines file; then intent accuracy on the held-out fifth of "
-        "nlu/data/intents.yml. Without FILE: nlu/data/safety.jsonl and "
+        "nlu/data/intents.yml. Without FILE: nlu/data/safety.jsonl, the fresh batches "
+        "nlu/data/safety-holdout.jsonl and safety-holdout2.jsonl, and "
         "$RELAIS_SAFETY_EVAL or ../shared/eval/safety-dev.jsonl (when present).",
     )
     p.add_argument(

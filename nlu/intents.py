@@ -43,7 +43,7 @@ INTENTS: tuple[str, ...] = (
 FALLBACK = "other"
 MIN_CONFIDENCE = 0.35  # below this the bot should not act on a guess
 EPOCHS = 30
-LEARNING_RATE = 0.5
+LEARNING_RATE = 0.2
 L2 = 1e-4
 SEED = 0
 HELD_OUT_EVERY = 5  # every 5th example of each intent is kept for evaluation
@@ -58,6 +58,12 @@ def features(text: str, entities: dict[str, list[str]] | None = None) -> set[str
     words = text.split()
     feats = {f"w:{w}" for w in words}
     feats.update(f"b:{a}_{b}" for a, b in pairwise(words))
+    if words:
+        # how a message opens and ends says much about short ones ("help", "bonne nuit merci")
+        feats.add(f"f:{words[0]}")
+        feats.add(f"l:{words[-1]}")
+        if len(words) <= 2:
+            feats.add("short")
     padded = f" {text} "
     feats.update(padded[i : i + 3] for i in range(len(padded) - 2))
     feats.add("bias")

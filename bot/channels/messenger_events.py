@@ -128,14 +128,23 @@ def to_activity(item: dict[str, Any]) -> Activity:
 def to_send_requests(activity: Activity, psid: str) -> list[dict[str, Any]]:
     """One bot message as Send API bodies: text split within Meta's limit, the quick replies
     (at most 13, titles at most 20 characters) on the last part."""
-    chunks = split_text(activity.text or "")
+    channel_data = activity.channel_data or {}
+    relais = channel_data.get("relais") or {}
+    text = activity.text or ""
+    if relais.get("sender") == "listener":  # Messenger shows the Page's name on every message
+        text = f"{relais.get('name')} : {text}"
+    chunks = split_text(text)
     replies = _quick_replies(activity)
+    # A listener's late reply is tagged HUMAN_AGENT by the relay; the bot's are responses.
+    envelope: dict[str, Any] = {"messaging_type": channel_data.get("messaging_type", "RESPONSE")}
+    if channel_data.get("tag"):
+        envelope["tag"] = channel_data["tag"]
     bodies = []
     for index, chunk in enumerate(chunks):
         message: dict[str, Any] = {"text": chunk}
         if replies and index == len(chunks) - 1:
             message["quick_replies"] = replies
-        bodies.append({"recipient": {"id": psid}, "messaging_type": "RESPONSE", "message": message})
+        bodies.append({"recipient": {"id": psid}, **envelope, "message": message})
     return bodies
 
 

@@ -20,7 +20,16 @@ REPO = Path(__file__).resolve().parents[2]
 DEV_SET = Path(os.environ.get("RELAIS_SAFETY_EVAL") or REPO.parent / "shared/eval/safety-dev.jsonl")
 
 
-@pytest.mark.parametrize("path", [DEV_SET, DATA_DIR / "safety.jsonl"], ids=["dev", "own"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        DEV_SET,
+        DATA_DIR / "safety.jsonl",
+        DATA_DIR / "safety-holdout.jsonl",
+        DATA_DIR / "safety-holdout2.jsonl",
+    ],
+    ids=["dev", "own", "holdout", "holdout2"],
+)
 def test_safety_targets(path: Path) -> None:
     if not path.exists():
         pytest.skip(f"{path} is absent (set RELAIS_SAFETY_EVAL to the labelled file)")
@@ -36,3 +45,24 @@ def test_own_set_is_large_and_balanced() -> None:
     assert {row["lang"] for row in rows} == {"fr", "en"}
     assert sum(row["urgent"] for row in rows) >= 100
     assert sum(not row["urgent"] for row in rows) >= 100
+
+
+@pytest.mark.parametrize(
+    ("name", "size"), [("safety-holdout.jsonl", 300), ("safety-holdout2.jsonl", 100)]
+)
+def test_holdout_batches_are_fresh_and_varied(name: str, size: int) -> None:
+    rows = read_rows(DATA_DIR / name)
+    assert len(rows) >= size
+    assert {row["lang"] for row in rows} == {"fr", "en"}
+    signals = {row["signal"] for row in rows if row["urgent"]}
+    assert signals == {
+        "suicidal_ideation",
+        "suicide_incitement",
+        "self_harm",
+        "sextortion",
+        "violence_threat",
+        "grooming",
+    }
+    assert all(row["urgent"] == (row["signal"] != "none") for row in rows)
+    own = {row["text"].lower() for row in read_rows(DATA_DIR / "safety.jsonl")}
+    assert not own & {row["text"].lower() for row in rows}, "a holdout must hold new messages"

@@ -69,3 +69,39 @@ def test_entity_keys_are_always_present() -> None:
 )
 def test_language(text: str, language: str) -> None:
     assert analyze(text).language == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on m'insulte sur snap",
+        "il m'a envoyé un snap",
+        "j'ai vu sa story",
+        "je regarde des videos sur yt",
+        "il a changé sa photo de profil",
+    ],
+)
+def test_a_mere_picture_or_snapchat_is_not_images_shared(text: str) -> None:
+    assert "images_shared" not in analyze(text).entities["harassment"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ils font tourner une vidéo de moi", "they posted pics of me", "on m'a filmée"],
+)
+def test_pictures_of_the_person_are_images_shared(text: str) -> None:
+    assert "images_shared" in analyze(text).entities["harassment"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("je vais au fort avec mes potes", "platform", "fortnite"),
+        ("ce matin au mc do", "platform", "minecraft"),
+        ("on va en disco samedi", "platform", "discord"),
+        ("gros t'es ou", "harassment", "insults"),
+        ("spreading butter on toast", "harassment", "rumours"),
+    ],
+)
+def test_common_words_are_not_entities(text: str, field: str, value: str) -> None:
+    assert value not in analyze(text).entities[field]

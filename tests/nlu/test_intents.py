@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from nlu import INTENTS, analyze
 from nlu.evaluation import TARGET_INTENT_ACCURACY, evaluate_intents
 from nlu.intents import load_examples, train
@@ -35,3 +37,21 @@ def test_typical_messages() -> None:
     assert analyze("ma fille est harcelée sur snap").intent == "parent_concern"
     assert analyze("are you a bot").intent == "ask_is_bot"
     assert 0.0 <= analyze("blabla").confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("i need a real person", "ask_listener"),
+        ("je veux parler a un humain", "ask_listener"),
+        ("je peux parler a qqn ?", "ask_listener"),
+        ("besoin d'aide", "ask_listener"),
+        ("are you open on weekends", "ask_hours"),
+        ("c'est ouvert le dimanche ?", "ask_hours"),
+        ("je veux rester anonyme", "ask_anonymity"),
+        ("t'es un robot ?", "ask_is_bot"),
+        ("on m'insulte sur snap", "describe_harassment"),
+    ],
+)
+def test_messages_that_matter_most(text: str, intent: str) -> None:
+    assert analyze(text).intent == intent

@@ -105,6 +105,91 @@ def test_negation_does_not_hide_what_is_said_around_it(text: str) -> None:
     assert analyze(text).signals[0] == "suicidal_ideation"
 
 
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        # spelling variants, goodbyes, past attempts, reports about someone else
+        ("jsp cmt le dire mais jpense a me suissider", "suicidal_ideation"),
+        ("jveu me foutre en lair", "suicidal_ideation"),
+        ("c'est mon dernier message, dites a ma mere que je l'aime", "suicidal_ideation"),
+        ("hier g avalé toutes les boites de l'armoire", "suicidal_ideation"),
+        ("mon pote a dit qu'il allait se tirer une balle", "suicidal_ideation"),
+        ("no point living anymore tbh", "suicidal_ideation"),
+        ("je suis sur le toit de l'immeuble", "suicidal_ideation"),
+        ("i took like 30 of my sleeping pills", "suicidal_ideation"),
+        # incitement, in the third person and with emoji
+        ("ma soeur recoit des messages qui lui disent de se pendre", "suicide_incitement"),
+        ("t'as qu'a te buter", "suicide_incitement"),
+        ("ils commentent des 🪢 sous chaque post", "suicide_incitement"),
+        ("they said do everyone a favour and die", "suicide_incitement"),
+        # self-harm: misspelt, third person, emoji only
+        ("g recommencé a me couper", "self_harm"),
+        ("je me scarrifie", "self_harm"),
+        ("mon frere se brule avec des cigarettes", "self_harm"),
+        ("🔪🩸", "self_harm"),
+        ("my girlfriend self harms", "self_harm"),
+        ("ive been cutting for months", "self_harm"),
+        # sextortion: conditional threats, filmed, "me fait chanter"
+        ("he wants more pics or he'll send them to my friends", "sextortion"),
+        ("elle me fait chanter avec une video", "sextortion"),
+        ("ils m'ont filmée dans les vestiaires", "sextortion"),
+        ("he recorded our call while i was naked and wants $200", "sextortion"),
+        # violence: weapons, people waiting, address posted
+        ("il menace de brûler ma maison", "violence_threat"),
+        ("ils me guettent devant chez moi", "violence_threat"),
+        ("ils vont me casser les jambes", "violence_threat"),
+        ("someone leaked where i live and said they're coming for me", "violence_threat"),
+        # grooming: age, secrecy, requests
+        ("il a 28 ans et me dit de supprimer nos conversations", "grooming"),
+        ("he said our chats are a secret and wants to meet", "grooming"),
+        ("a grown man keeps asking what im wearing", "grooming"),
+        ("this man from roblox wants me to come to his house, im 12", "grooming"),
+    ],
+)
+def test_new_variants_are_raised(text: str, signal: str) -> None:
+    assert main_signal(text) == signal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jvais le tuer en ranked ce soir",
+        "je vais te tuer si tu spoil la fin",
+        "ma pote a dit qu'elle allait me tuer si je racontais son secret",
+        "mdrr t'es morte toi",
+        "je me suis coupé en epluchant les carottes",
+        "je veux disparaitre de ce groupe de classe",
+        "trop envie de disparaitre sous ma couette",
+        "jvais tuer ce controle de maths demain",
+        "i'm gonna shoot my shot with her",
+        "i'm gonna get killed by my mom",
+        "la prof me fait chanter devant la classe",
+        "un adulte de mon club m'a demandé mon numero pour les entrainements",
+        "il m'a envoyé un snap",
+    ],
+)
+def test_more_idioms_raise_no_alarm(text: str) -> None:
+    assert analyze(text).signals == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai jamais pensé a me faire du mal",
+        "jai jamais envoyé de nudes a personne",
+        "il a jamais menacé de me frapper",
+        "nobody threatened me, they just talk behind my back",
+        "je me suis fait frapper au foot par accident",
+    ],
+)
+def test_more_negations_raise_no_alarm(text: str) -> None:
+    assert not analyze(text).urgent
+
+
+def test_a_friend_is_not_read_as_a_threat_when_the_writer_hits_themself() -> None:
+    assert analyze("je me frappe quand je suis en crise").signals[0] == "self_harm"
+
+
 def test_a_joke_cancels_a_weak_phrase_but_not_a_strong_one() -> None:
     assert not analyze("je vais mourir si je rate le bus mdr").urgent
     assert analyze("mdr je veux me suicider").urgent

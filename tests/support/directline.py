@@ -71,7 +71,9 @@ class Visitor:
 
     async def bot_texts(self) -> list[str]:
         activities, _ = await self.activities()
-        return [a["text"] for a in activities if a["from"]["role"] == "bot"]
+        return [
+            a["text"] for a in activities if a["from"]["role"] == "bot" and a["type"] == "message"
+        ]
 
     async def open_stream(self, watermark: int | None = None) -> ClientWebSocketResponse:
         url = self.stream_url.split("/v3/", 1)[1]
