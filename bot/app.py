@@ -42,6 +42,7 @@ from bot.dialogs.turn import FACTS_KEY
 from bot.outbox import Outbox, RetryPolicy
 from bot.relais_bot import RelaisBot
 from bot.relay import Relay
+from bot.retention import Retention
 from bot.settings import Settings
 from bot.state_storage import SqliteStorage
 from bot.texts import Texts, load_texts
@@ -131,7 +132,11 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> w
     app[ANNOUNCER] = announcer
     app.cleanup_ctx.append(_database(db))
     app.cleanup_ctx.append(
-        _retention(settings.privacy.transcript_days, transcript.purge, activity_log.purge)
+        _retention(
+            Retention(
+                db, settings.privacy.transcript_days, desk.queue, settings.handoff.session_idle_s
+            )
+        )
     )
     app.cleanup_ctx.append(_inbox_workers(directline))
     app.cleanup_ctx.append(_every(WAIT_NOTICES_EVERY_S, announcer.notify_waiting))
@@ -242,12 +247,16 @@ def _inbox_workers(channel: DirectLineChannel):
     return ctx
 
 
-def _every(seconds: float, job: Callable[[], Awaitable[object]]):
-    """Run `job` every `seconds` while the app runs; a failure is logged, not fatal."""
+def _every(seconds: float, job: Callable[[], Awaitable[object]], at_start: bool = False):
+    """Run `job` every `seconds` while the app runs (and once at start-up if `at_start`);
+    a failure is logged, not fatal."""
 
     async def forever() -> None:
+        first = at_start
         while True:
-            await asyncio.sleep(seconds)
+            if not first:
+                await asyncio.sleep(seconds)
+            first = False
             try:
                 await job()
             except Exception:
@@ -263,24 +272,15 @@ def _every(seconds: float, job: Callable[[], Awaitable[object]]):
     return ctx
 
 
-def _retention(days: int, *purges: Callable[[int], int]):
-    """Delete conversations idle for more than `days` at start-up and every hour after."""
+def _retention(retention: Retention):
+    """Delete what is past its time at start-up and every hour after."""
 
-    async def purge_forever() -> None:
-        while True:
-            deleted = sum(purge(days) for purge in purges)
-            if deleted:
-                log.info("retention: deleted %d rows idle for more than %d days", deleted, days)
-            await asyncio.sleep(PURGE_EVERY_S)
+    async def purge() -> None:
+        counts = retention.purge()
+        if counts:
+            log.info("retention: %s", ", ".join(f"{n} {table}" for table, n in counts.items()))
 
-    async def ctx(app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(purge_forever())
-        yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-    return ctx
+    return _every(PURGE_EVERY_S, purge, at_start=True)
 
 
 async def healthz(request: web.Request) -> web.Response:

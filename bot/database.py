@@ -126,6 +126,7 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def days_ago(days: int) -> str:
-    """The `*_at` timestamp of `days` days ago, for retention cut-offs."""
-    return (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
+def days_ago(days: int, seconds: float = 0) -> str:
+    """The `*_at` timestamp of that long ago, for retention cut-offs."""
+    moment = datetime.now(UTC) - timedelta(days=days, seconds=seconds)
+    return moment.isoformat(timespec="milliseconds")

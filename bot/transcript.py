@@ -14,7 +14,7 @@ from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 from sqlite_utils import Database
 
-from bot.database import days_ago, utcnow
+from bot.database import utcnow
 
 
 def conversation_key(activity: Activity) -> str:
@@ -54,17 +54,6 @@ class Transcript:
         return list(
             self._db["transcript"].rows_where("conversation = ?", [conversation], order_by="id")
         )
-
-    def purge(self, days: int) -> int:
-        """Delete conversations whose last message is older than `days`; return rows deleted."""
-        cutoff = days_ago(days)
-        with self._db.conn:
-            cursor = self._db.execute(
-                "delete from transcript where conversation in (select conversation from"
-                " transcript group by conversation having max(created_at) < ?)",
-                [cutoff],
-            )
-        return cursor.rowcount
 
 
 class TranscriptMiddleware(Middleware):

@@ -364,6 +364,23 @@ class HandoffQueue:
         rows = self._table.rows_where("conversation = ?", [conversation], order_by="id")
         return [Request.from_row(row) for row in rows]
 
+    def forget_ended_before(self, cutoff: str) -> int:
+        """Closed and cancelled requests older than `cutoff` keep only what the figures need
+        (channel, times, priority, signals, outcome): no quotes, no way back to the teen."""
+        with self._db.conn:
+            cursor = self._db.execute(
+                "update handoff_requests set conversation = 'forgotten:' || id, evidence = '[]',"
+                " reference = '{}', close_note = null, triage = '{}' where status in"
+                " ('closed', 'cancelled') and coalesce(closed_at, updated_at) < ?"
+                " and conversation not like 'forgotten:%'",
+                [cutoff],
+            )
+            self._db.execute(
+                "delete from handoff_notes where request_id in (select id from handoff_requests"
+                " where conversation like 'forgotten:%')"
+            )
+        return cursor.rowcount
+
     def _held(self, request_id: int, by: Listener) -> Request:
         current = self.get(request_id)
         if current.status != "active":

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.database import days_ago, utcnow
+from bot.database import utcnow
 
 # Pushed to live streams but not stored: typing indicators come and go.
 EPHEMERAL_TYPES = frozenset({"typing"})
@@ -105,17 +105,3 @@ class ActivityLog:
     def _publish(self, conversation_id: str, frame: dict[str, Any]) -> None:
         for queue in self._subscribers.get(conversation_id, ()):
             queue.put_nowait(frame)
-
-    def purge(self, days: int) -> int:
-        """Delete conversations idle for more than `days`, with their activities."""
-        before = days_ago(days)
-        with self._db.conn:
-            self._db.execute(
-                "delete from directline_activities where conversation in (select id from"
-                " directline_conversations where last_activity_at < ?)",
-                [before],
-            )
-            cursor = self._db.execute(
-                "delete from directline_conversations where last_activity_at < ?", [before]
-            )
-        return cursor.rowcount
