@@ -76,7 +76,6 @@ class HandoffSettings:
     closing_notice_s: int
     wait_sample: int
     session_idle_s: int
-    messenger_page_inbox: bool
 
 
 @dataclasses.dataclass(frozen=True)
