@@ -213,10 +213,6 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise SettingsError(f"setting '{path}' must be non-empty text (quote numbers)")
         return value
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise SettingsError(f"setting '{path}' must be true or false")
-        return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise SettingsError(f"setting '{path}' must be a whole number")
