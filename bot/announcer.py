@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 
 from botbuilder.core import MessageFactory, Storage
-from botbuilder.schema import Activity, ActivityTypes, CardAction
+from botbuilder.schema import Activity, ActivityTypes, SuggestedActions
 
 from bot.dialogs.desk import Desk
+from bot.dialogs.replies import card_actions
 from bot.dialogs.turn import CANCEL_REQUEST
 from bot.relay import CannotReach, Relay
 from bot.texts import Texts
@@ -97,7 +98,11 @@ class Announcer:
             )
         elif notice.kind == "no_listener":
             message = self._message(request, "handoff.no_listener")
-            message.suggested_actions = _cancel_action(self._texts, lang)
+            message.suggested_actions = SuggestedActions(
+                actions=card_actions(
+                    self._texts, lang, [("choices.cancel_request", CANCEL_REQUEST)]
+                )
+            )
             await self._relay.from_bot(request, message)
         else:  # long_wait
             await self._relay.from_bot(request, self._message(request, "handoff.long_wait"))
@@ -111,18 +116,3 @@ def _listener_event(status: str, name: str) -> Activity:
     return Activity(
         type=ActivityTypes.event, name=LISTENER_EVENT, value={"status": status, "name": name}
     )
-
-
-def _cancel_action(texts: Texts, lang: str):
-    label = texts.get(lang, "choices.cancel_request")
-    return MessageFactory.suggested_actions(
-        [
-            CardAction(
-                type="messageBack",
-                title=label,
-                text=label,
-                display_text=label,
-                value={"payload": CANCEL_REQUEST},
-            )
-        ]
-    ).suggested_actions

@@ -43,15 +43,20 @@ class Replies:
         await self.send_with_choices(turn, self.text(turn, key, **values), choices)
 
     async def send_with_choices(self, turn: TurnContext, text: str, choices: list[Choice]) -> None:
-        lang = facts(turn).lang
-        actions = [
-            CardAction(
-                type=ActionTypes.message_back,
-                title=self.texts.get(lang, label),
-                text=self.texts.get(lang, label),
-                display_text=self.texts.get(lang, label),
-                value={"payload": payload},
-            )
-            for label, payload in choices
-        ]
+        actions = card_actions(self.texts, facts(turn).lang, choices)
         await turn.send_activity(MessageFactory.suggested_actions(actions, text))
+
+
+def card_actions(texts: Texts, lang: str, choices: list[Choice]) -> list[CardAction]:
+    """Buttons that show their label, send it as text, and carry the payload as their value
+    (Messenger's quick replies, Web Chat's messageBack)."""
+    return [
+        CardAction(
+            type=ActionTypes.message_back,
+            title=texts.get(lang, label),
+            text=texts.get(lang, label),
+            display_text=texts.get(lang, label),
+            value={"payload": payload},
+        )
+        for label, payload in choices
+    ]
