@@ -39,6 +39,7 @@ from bot.dialogs.platforms import PlatformSteps
 from bot.dialogs.replies import Replies
 from bot.dialogs.root import RootDialog
 from bot.dialogs.turn import FACTS_KEY
+from bot.log_safety import describe
 from bot.outbox import Outbox, RetryPolicy
 from bot.relais_bot import RelaisBot
 from bot.relay import Relay
@@ -213,7 +214,7 @@ def _turn_error_handler(
 ) -> Callable[[TurnContext, Exception], object]:
     async def on_turn_error(turn: TurnContext, error: Exception) -> None:
         # The type only: an exception message could quote what the teen wrote.
-        log.error("turn failed: %s", type(error).__name__, exc_info=error)
+        log.error("turn failed: %s", describe(error))
         facts = turn.turn_state.get(FACTS_KEY)
         lang = facts.lang if facts else texts.default_language
         # A broken dialog must not trap the teen's next message: start that conversation afresh.
@@ -259,8 +260,10 @@ def _every(seconds: float, job: Callable[[], Awaitable[object]], at_start: bool 
             first = False
             try:
                 await job()
-            except Exception:
-                log.exception("periodic job %s failed", getattr(job, "__qualname__", job))
+            except Exception as error:
+                log.error(
+                    "periodic job %s failed: %s", getattr(job, "__qualname__", job), describe(error)
+                )
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         task = asyncio.create_task(forever())

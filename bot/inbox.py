@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from bot.database import utcnow
 from bot.keyed_workers import KeyedWorkers
+from bot.log_safety import describe
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ class Inbox:
                 await self._handle(json.loads(body))
             except Exception as exc:  # one broken event must not block the user's next ones
                 status, error = "failed", type(exc).__name__
-                log.exception("%s event %s failed", self._channel, event_id)
+                log.error("%s event %s failed: %s", self._channel, event_id, describe(exc))
             with self._db.conn:
                 self._db.execute(
                     "update inbound_events set status = ?, error = ?, body = null,"

@@ -10,6 +10,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.log_safety import describe
+
 log = logging.getLogger(__name__)
 
 
@@ -37,8 +39,12 @@ class KeyedWorkers:
                     return
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("%s worker failed; its work stays stored for the next kick", self._name)
+        except Exception as error:
+            log.error(
+                "%s worker failed (%s); its work stays stored for the next kick",
+                self._name,
+                describe(error),
+            )
         finally:
             del self._tasks[key]
 
