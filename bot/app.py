@@ -29,6 +29,7 @@ from bot.channels.graph import GraphClient
 from bot.channels.messenger import MessengerAdapter, MessengerChannel, graph_sender
 from bot.channels.messenger_events import CHANNEL_ID as MESSENGER_CHANNEL
 from bot.console.api import ConsoleApi
+from bot.console.pages import ConsolePages, setup_console_pages
 from bot.cors import cors_middleware
 from bot.database import open_database
 from bot.dialogs.crisis import CrisisAnswer
@@ -142,6 +143,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> w
     app.cleanup_ctx.append(_inbox_workers(directline))
     app.cleanup_ctx.append(_every(WAIT_NOTICES_EVERY_S, announcer.notify_waiting))
     _directline_routes(app.router, directline)
+    setup_console_pages(app, texts, settings)
     _console_routes(app.router, console)
     Webchat(texts, settings.webchat).add_routes(app.router)
     app.router.add_get("/healthz", healthz)
@@ -207,6 +209,15 @@ def _console_routes(router: web.UrlDispatcher, api: ConsoleApi) -> None:
     router.add_post(conversation + "/close", api.close)
     router.add_post(base + "/presence", api.presence)
     router.add_get(base + "/events", api.events)
+    router.add_get(conversation + "/messages", api.new_messages)
+    router.add_post(conversation + "/reveal", api.reveal)
+    router.add_get(base + "/stats", api.stats)
+    router.add_get(base + "/stats.csv", api.stats_csv)
+    pages = ConsolePages(api)
+    router.add_get("/console", pages.console)
+    router.add_get("/console/login", pages.login)
+    router.add_get("/console/supervision", pages.supervision)
+    router.add_get("/console/static/{name}", pages.asset)
 
 
 def _turn_error_handler(

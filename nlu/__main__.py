@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from nlu.resources import DATA_DIR, MODEL_PATH
+from nlu.resources import DATA_DIR, MODEL_PATH, SAFETY_MODEL_PATH
 
 DEV_SET = Path(
     os.environ.get("RELAIS_SAFETY_EVAL")
@@ -16,7 +16,12 @@ DEV_SET = Path(
 )
 OWN_SET = DATA_DIR / "safety.jsonl"
 # fresh batches written after the rules, each measured before any tuning on it (docs/nlu.md)
-HOLDOUT_SETS = (DATA_DIR / "safety-holdout.jsonl", DATA_DIR / "safety-holdout2.jsonl")
+HOLDOUT_SETS = (
+    DATA_DIR / "safety-holdout.jsonl",
+    DATA_DIR / "safety-holdout2.jsonl",
+    DATA_DIR / "safety-holdout3.jsonl",
+)
+TRAIN_SET = DATA_DIR / "safety-train.jsonl"  # examples written for the model (docs/nlu.md)
 
 
 def classify(args: argparse.Namespace) -> int:
@@ -46,18 +51,29 @@ def classify(args: argparse.Namespace) -> int:
 def evaluate(args: argparse.Namespace) -> int:
     from nlu.evaluation import (
         TARGET_INTENT_ACCURACY,
+        cross_validate,
         evaluate_intents,
         evaluate_safety,
+        format_cross_validation,
         format_intents,
         format_safety,
         read_rows,
     )
 
-    files = args.files or [p for p in (OWN_SET, *HOLDOUT_SETS, DEV_SET) if p.exists()]
+    files = args.files or [p for p in (OWN_SET, *HOLDOUT_SETS, TRAIN_SET, DEV_SET) if p.exists()]
     ok = True
+    if args.cv:
+        print(format_cross_validation(cross_validate(args.cv)), end="\n\n")
     if not args.intents_only:
         for path in files:
-            report = evaluate_safety(read_rows(path), str(path))
+            rows = read_rows(path)
+            if not args.combined_only:
+                rules = evaluate_safety(rows, f"{path} [rules alone]", use_model=False)
+                print(format_safety(rules, details=args.rules_only), end="\n\n")
+            if args.rules_only:
+                ok = ok and rules.meets_targets()
+                continue
+            report = evaluate_safety(rows, f"{path} [rules + model]")
             print(format_safety(report), end="\n\n")
             ok = ok and report.meets_targets()
     intents = evaluate_intents()
@@ -84,11 +100,22 @@ def bench(args: argparse.Namespace) -> int:
 
 
 def train_model(args: argparse.Namespace) -> int:
+    from nlu import safety_model
     from nlu.intents import load_examples, train, write_model
 
-    pairs = load_examples(args.data)
-    write_model(train(pairs), args.output)
-    print(f"trained on {len(pairs)} examples from {args.data}; wrote {args.output}")
+    if args.which in ("all", "intents"):
+        pairs = load_examples(args.data)
+        write_model(train(pairs), args.output)
+        print(f"intents: trained on {len(pairs)} examples from {args.data}; wrote {args.output}")
+    if args.which in ("all", "safety"):
+        pairs = safety_model.training_pairs(args.safety_data)
+        model = safety_model.train(pairs)
+        safety_model.write_model(model, args.safety_output)
+        print(
+            f"safety: trained on {len(pairs)} messages ({', '.join(safety_model.TRAINING_FILES)}"
+            f" and intents.yml as none) from {args.safety_data}; "
+            f"{len(model['features'])} features; wrote {args.safety_output}"
+        )
     return 0
 
 
@@ -130,6 +157,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--intents", dest="intents_only", action="store_true", help="only the intent accuracy"
     )
     p.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    p.add_argument(
+        "--rules-only",
+        action="store_true",
+        help="the rules of safety.yml alone (what --check then checks), with their misses listed",
+    )
+    p.add_argument(
+        "--combined-only",
+        action="store_true",
+        help="only rules + model (by default the rules alone are summed up first)",
+    )
+    p.add_argument(
+        "--cv",
+        type=int,
+        nargs="?",
+        const=5,
+        default=0,
+        metavar="K",
+        help="also K-fold cross-validation of the safety model over its labelled training "
+        "files (default K=5): model alone and rules + model per fold, and a threshold table",
+    )
     p.set_defaults(func=evaluate)
 
     p = sub.add_parser(
@@ -144,12 +191,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "train",
-        help="rebuild the intent model from nlu/data/intents.yml",
-        description="Train the intent model from Rasa-format examples and write "
-        "it as JSON (deterministic: same data, same file).",
+        help="rebuild the intent model and the safety model from nlu/data",
+        description="Train the intent model from Rasa-format examples (nlu/data/intents.yml) "
+        "and the safety model from the labelled safety files of nlu/data (plus the intent "
+        "examples as non-urgent), and write them as JSON (deterministic: same data, same file).",
+    )
+    p.add_argument(
+        "which",
+        nargs="?",
+        choices=("all", "intents", "safety"),
+        default="all",
+        help="which model to rebuild (default: both)",
     )
     p.add_argument("--data", type=Path, default=DATA_DIR / "intents.yml", help="training file")
-    p.add_argument("--output", type=Path, default=MODEL_PATH, help="model file to write")
+    p.add_argument("--output", type=Path, default=MODEL_PATH, help="intent model file to write")
+    p.add_argument(
+        "--safety-data",
+        type=Path,
+        default=DATA_DIR,
+        help="folder holding the labelled safety files (default nlu/data)",
+    )
+    p.add_argument(
+        "--safety-output",
+        type=Path,
+        default=SAFETY_MODEL_PATH,
+        help="safety model file to write",
+    )
     p.set_defaults(func=train_model)
     return parser
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nlu.analysis import analyze
 from nlu.intents import IntentModel, load_examples, split, train
 from nlu.normalize import normalize
-from nlu.safety import SIGNALS
+from nlu.resources import DATA_DIR
+from nlu.safety import SIGNALS, detect
+from nlu.safety_model import NONE, TRAINING_FILES, SafetyModel, ordinary_pairs
+from nlu.safety_model import train as train_safety
 
 # The targets of the project (issue 3); `python -m nlu evaluate --check` fails below them.
 TARGET_RECALL = 0.98
@@ -66,10 +68,24 @@ def read_rows(path: Path) -> list[dict]:
     return rows
 
 
-def evaluate_safety(rows: Iterable[dict], name: str) -> SafetyReport:
+def signals_of(text: str, use_model: bool = True, model: SafetyModel | None = None) -> list[str]:
+    """The signals analyze() would give (main first): rules and model, or rules alone."""
+    return [hit.signal for hit in detect(normalize(text), use_model, model)]
+
+
+def evaluate_safety(
+    rows: Iterable[dict],
+    name: str,
+    use_model: bool = True,
+    model: SafetyModel | None = None,
+    predict: Callable[[str], list[str]] | None = None,
+) -> SafetyReport:
+    """Counts for labelled rows: the combined detector, the rules alone (`use_model=False`),
+    or any `predict(text) -> signals` (the model alone in cross-validation)."""
     report = SafetyReport(name, per_signal={s: [0, 0, 0] for s in SIGNALS})
     for row in rows:
-        result = analyze(row["text"])
+        signals = predict(row["text"]) if predict else signals_of(row["text"], use_model, model)
+        result = _Result(bool(signals), tuple(signals))
         gold = row.get("signal") or "none"
         brief = {"text": row["text"], "expected": gold, "got": list(result.signals)}
         for signal in SIGNALS:
@@ -95,7 +111,13 @@ def evaluate_safety(rows: Iterable[dict], name: str) -> SafetyReport:
     return report
 
 
-def format_safety(report: SafetyReport) -> str:
+@dataclass(frozen=True, slots=True)
+class _Result:
+    urgent: bool
+    signals: tuple[str, ...]
+
+
+def format_safety(report: SafetyReport, details: bool = True) -> str:
     lines = [
         f"== {report.name}: {report.urgent} urgent, {report.calm} not urgent",
         f"urgent recall        {report.recall:.3f}  ({report.caught}/{report.urgent}, "
@@ -110,6 +132,8 @@ def format_safety(report: SafetyReport) -> str:
         precision = tp / (tp + fp) if tp + fp else 1.0
         recall = tp / (tp + fn) if tp + fn else 1.0
         lines.append(f"  {signal:<19}{precision:>9.3f}{recall:>8.3f}  ({tp}/{fp}/{fn})")
+    if not details:
+        return "\n".join(lines)
     for title, rows in (
         ("missed", report.misses),
         ("false alarms", report.false_alarm_rows),
@@ -149,4 +173,96 @@ def format_intents(report: IntentReport) -> str:
         f"intent accuracy      {report.accuracy:.3f}  (target >= {TARGET_INTENT_ACCURACY})",
     ]
     lines.extend(f"  {text!r}: expected {want}, got {got}" for text, want, got in report.errors)
+    return "\n".join(lines)
+
+
+CV_FOLDS = 5
+CV_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+
+
+@dataclass
+class CrossValidation:
+    """Per fold: the model alone and rules + model on the fold it did not learn from."""
+
+    folds: list[tuple[SafetyReport, SafetyReport]]
+    # out of fold, for every labelled row: (gold, P(not none), rules fired)
+    scores: list[tuple[str, float, bool]]
+
+
+def labelled_rows(data_dir: Path = DATA_DIR) -> list[dict]:
+    """Every row of the labelled training files (the intent examples are not measured)."""
+    rows = []
+    for name in TRAINING_FILES:
+        if (data_dir / name).exists():
+            rows.extend(read_rows(data_dir / name))
+    return rows
+
+
+def cross_validate(folds: int = CV_FOLDS, data_dir: Path = DATA_DIR) -> CrossValidation:
+    """k-fold over the labelled safety rows (row i is in fold i % k); the intent examples are
+    always in training. The rules were written on these rows, so "combined" is optimistic: the
+    fresh batches' first runs are the honest estimate (docs/nlu.md)."""
+    rows = labelled_rows(data_dir)
+    extra = ordinary_pairs(data_dir)
+    result = CrossValidation([], [])
+    for k in range(folds):
+        test = [r for i, r in enumerate(rows) if i % folds == k]
+        train_rows = [r for i, r in enumerate(rows) if i % folds != k]
+        pairs = [(_label(r), r["text"]) for r in train_rows] + extra
+        model = SafetyModel.from_dict(train_safety(pairs))
+
+        def alone(text: str, model: SafetyModel = model) -> list[str]:
+            reading = model.alarm(normalize(text).text)
+            return [reading.signal] if reading else []
+
+        result.folds.append(
+            (
+                evaluate_safety(test, f"fold {k + 1}/{folds}: model alone", predict=alone),
+                evaluate_safety(test, f"fold {k + 1}/{folds}: rules + model", model=model),
+            )
+        )
+        for row in test:
+            norm = normalize(row["text"])
+            fired = bool(detect(norm, use_model=False))
+            result.scores.append((_label(row), model.read(norm.text).urgent_probability, fired))
+    return result
+
+
+def _label(row: dict) -> str:
+    return (row.get("signal") or NONE) if row["urgent"] else NONE
+
+
+def format_cross_validation(cv: CrossValidation) -> str:
+    lines = [f"== cross-validation, {len(cv.folds)} folds over {len(cv.scores)} labelled rows"]
+    lines.append("fold  detector        recall  false alarms  main signal")
+    totals = {"model alone": [0, 0, 0, 0, 0], "rules + model": [0, 0, 0, 0, 0]}
+    for k, pair in enumerate(cv.folds, 1):
+        for name, report in zip(("model alone", "rules + model"), pair, strict=True):
+            lines.append(
+                f"{k:>4}  {name:<14}{report.recall:>8.3f}{report.false_alarm_rate:>14.3f}"
+                f"{report.main_signal_accuracy:>13.3f}"
+            )
+            t = totals[name]
+            t[0] += report.caught
+            t[1] += report.urgent
+            t[2] += report.false_alarms
+            t[3] += report.calm
+            t[4] += report.main_right
+    for name, (caught, urgent, fa, calm, main) in totals.items():
+        lines.append(
+            f" all  {name:<14}{caught / urgent:>8.3f}{fa / calm:>14.3f}{main / urgent:>13.3f}"
+            f"  ({caught}/{urgent}, {fa}/{calm}, {main}/{urgent})"
+        )
+    lines.append("threshold on P(not none), out of fold: model alone | rules + model")
+    urgent = sum(gold != NONE for gold, _, _ in cv.scores)
+    calm = len(cv.scores) - urgent
+    for t in CV_THRESHOLDS:
+        m_tp = sum(gold != NONE and p >= t for gold, p, _ in cv.scores)
+        m_fp = sum(gold == NONE and p >= t for gold, p, _ in cv.scores)
+        c_tp = sum(gold != NONE and (p >= t or r) for gold, p, r in cv.scores)
+        c_fp = sum(gold == NONE and (p >= t or r) for gold, p, r in cv.scores)
+        lines.append(
+            f"  {t:.2f}  recall {m_tp / urgent:.3f} false alarms {m_fp / calm:.3f} | "
+            f"recall {c_tp / urgent:.3f} false alarms {c_fp / calm:.3f}"
+        )
     return "\n".join(lines)

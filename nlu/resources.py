@@ -9,6 +9,7 @@ import yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 MODEL_PATH = Path(__file__).parent / "model" / "intents.json"
+SAFETY_MODEL_PATH = Path(__file__).parent / "model" / "safety.json"
 
 
 def load_yaml(name: str) -> dict[str, Any]:

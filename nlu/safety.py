@@ -1,8 +1,12 @@
-"""Urgent-signal detection from the lexicon in nlu/data/safety.yml.
+"""Urgent-signal detection: the lexicon in nlu/data/safety.yml, backed by a learned model.
 
-Rules, not a trained model: the helpline staff must be able to read why an alarm went off and
-add a phrase the same day; every alarm carries the words that raised it. The detector leans
-towards raising the alarm, since a listener reviewing a false one loses minutes, a missed one
+Rules first: the helpline staff must be able to read why an alarm went off and add a phrase the
+same day; every alarm carries the words that raised it. Rules only know what was written down,
+so when none fires the learned model (nlu/safety_model.py) reads the message too and raises the
+alarm on its own when P(not none) passes its threshold, showing the words that pushed it most.
+Only a phrase listed under `idioms:` in safety.yml ("ptdr je meurs") can silence the model, and
+only when the rest of the message, read without it, stays under the threshold. The detector
+leans towards raising the alarm: a listener reviewing a false one loses minutes, a missed one
 can cost a life.
 """
 
@@ -16,6 +20,7 @@ from functools import cache
 from nlu.normalize import Normalized
 from nlu.patterns import compile_patterns
 from nlu.resources import load_yaml
+from nlu.safety_model import SafetyModel, load_model
 
 SIGNALS: tuple[str, ...] = (
     "suicidal_ideation",
@@ -36,6 +41,7 @@ class Hit:
     signal: str
     findings: tuple[tuple[Span, ...], ...]
     weak: bool
+    learned: bool = False  # raised by the model alone (no rule fired)
 
     @property
     def spans(self) -> tuple[Span, ...]:
@@ -57,6 +63,7 @@ class _Lexicon:
     signals: tuple[_SignalRules, ...]
     jokes: re.Pattern[str] | None
     superseded_by: dict[str, tuple[str, ...]]
+    idioms: re.Pattern[str] | None
 
 
 @cache
@@ -81,7 +88,12 @@ def _lexicon() -> _Lexicon:
             )
         )
     superseded = {k: tuple(v) for k, v in (data.get("superseded_by") or {}).items()}
-    return _Lexicon(tuple(rules), compile_patterns(data.get("jokes") or [], macros), superseded)
+    return _Lexicon(
+        tuple(rules),
+        compile_patterns(data.get("jokes") or [], macros),
+        superseded,
+        compile_patterns(data.get("idioms") or [], macros),
+    )
 
 
 def _overlaps(span: Span, others: Iterable[Span]) -> bool:
@@ -94,8 +106,44 @@ def _spans(pattern: re.Pattern[str] | None, text: str) -> list[Span]:
     return [m.span() for m in pattern.finditer(text) if m.end() > m.start()]
 
 
-def detect(norm: Normalized) -> list[Hit]:
-    """Signals in a normalised message, main one first."""
+def detect(norm: Normalized, use_model: bool = True, model: SafetyModel | None = None) -> list[Hit]:
+    """Signals in a normalised message, main one first: the rules', else the model's.
+
+    `use_model=False` gives the rules alone; `model` replaces the committed one (cross-validation).
+    """
+    hits = detect_rules(norm)
+    if hits or not use_model:
+        return hits
+    learned = model_hit(norm, model or load_model())
+    return [learned] if learned is not None else []
+
+
+def model_hit(norm: Normalized, model: SafetyModel | None) -> Hit | None:
+    """The model's alarm, unless an explicit idiom explains it away; evidence = its top words."""
+    if model is None or not norm.text:
+        return None
+    reading = model.alarm(norm.text)
+    if reading is None:
+        return None
+    idioms = _spans(_lexicon().idioms, norm.text)
+    if idioms:
+        # "ptdr je meurs": read the message again without the idiom; alarm only if still urgent
+        rest, last = [], 0
+        for a, b in idioms:
+            rest.append(norm.text[last:a])
+            last = b
+        rest.append(norm.text[last:])
+        remainder = " ".join(" ".join(rest).split())
+        reading = model.alarm(remainder) if remainder else None
+        if reading is None:
+            return None
+    spans = [s for s in model.evidence(norm, reading.signal) if not _overlaps(s, idioms)]
+    spans = spans or [(0, len(norm.text))]
+    return Hit(reading.signal, tuple((span,) for span in spans), weak=False, learned=True)
+
+
+def detect_rules(norm: Normalized) -> list[Hit]:
+    """Signals the rules of safety.yml find in a normalised message, main one first."""
     lexicon = _lexicon()
     text = norm.text
     hits: dict[str, Hit] = {}
@@ -138,7 +186,7 @@ def _supersede(hits: dict[str, Hit], superseded_by: dict[str, tuple[str, ...]]) 
         ]
         findings = tuple(f for f in hit.findings if not any(_overlaps(s, stronger) for s in f))
         if findings:
-            kept.append(Hit(name, findings, hit.weak))
+            kept.append(Hit(name, findings, hit.weak, hit.learned))
     return kept
 
 

@@ -9,7 +9,9 @@ errors from `handoff/` become status codes here and only here.
 from __future__ import annotations
 
 import asyncio
+import csv
 import hmac
+import io
 import json
 import logging
 import time
@@ -18,6 +20,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from bot.announcer import Announcer
+from bot.appkeys import DATABASE, SETTINGS
 from bot.dialogs.desk import Desk, seconds_since
 from bot.rate_limit import RateLimiter
 from bot.relay import CannotReach, Relay
@@ -26,6 +29,7 @@ from handoff.audit import Audit
 from handoff.listeners import PRESENCES, Listener, Listeners
 from handoff.queue import AlreadyClaimed, CapacityReached, NotFound, NotHolder, QueueError, Request
 from handoff.sessions import Sessions
+from handoff.stats import csv_rows, last_weeks
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,9 @@ COOKIE = "relais_session"
 # A failed sign-in always takes this long, so timing tells nothing about which part was wrong.
 FAILED_LOGIN_DELAY_S = 0.5
 MAX_TEXT = 4000
+# How far back the supervisors' figures go, in weeks.
+DEFAULT_STATS_WEEKS = 4
+MAX_STATS_WEEKS = 26
 
 
 def api_error(status: int, message: str) -> web.HTTPException:
@@ -77,6 +84,9 @@ class ConsoleApi:
 
     async def login(self, request: web.Request) -> web.Response:
         started = time.monotonic()
+        if request.content_type != "application/json":
+            # A form on another site cannot send JSON without asking first (CORS preflight).
+            raise api_error(400, "send the sign-in as JSON")
         body = await _json(request)
         username, password = str(body.get("username", "")), str(body.get("password", ""))
         remote = request.remote or "unknown"
@@ -108,6 +118,18 @@ class ConsoleApi:
         listener = self._caller(request)
         held = self._queue.held_by(listener.username)
         return web.json_response({"listener": _listener_json(listener), "holding": len(held)})
+
+    def signed_in(self, request: web.Request) -> tuple[Listener, str] | None:
+        """For the console's pages: who is signed in, with their session's CSRF token."""
+        session = self._sessions.find(request.cookies.get(COOKIE, ""))
+        listener = self._listeners.get(session.username) if session else None
+        if session is None or listener is None:
+            return None
+        return listener, session.csrf_token
+
+    def colleagues(self) -> list[dict[str, Any]]:
+        """Everyone a conversation can be transferred to (no passwords: `Listener` has none)."""
+        return [_listener_json(other) for other in self._listeners.all()]
 
     def _caller(self, request: web.Request, write: bool = False) -> Listener:
         session = self._sessions.find(request.cookies.get(COOKIE, ""))
@@ -153,6 +175,73 @@ class ConsoleApi:
                 "history": [r.public() for r in self._queue.history(handoff.conversation)],
                 "can_reply": self._relay.can_reach(handoff, human=True),
             }
+        )
+
+    async def new_messages(self, request: web.Request) -> web.Response:
+        """What was said since message `after`, and the request's state: the console's update
+        after a live event. Reading the whole conversation (audited) comes first."""
+        listener = self._caller(request)
+        handoff = self._readable(request, listener)
+        try:
+            after = int(request.query.get("after", "0"))
+        except ValueError:
+            raise api_error(400, "after must be a message id") from None
+        messages = self._transcript.messages(handoff.conversation)
+        return web.json_response(
+            {
+                "request": handoff.public(),
+                "transcript": [m for m in messages if m["id"] > after],
+                "can_reply": self._relay.can_reach(handoff, human=True),
+            }
+        )
+
+    async def reveal(self, request: web.Request) -> web.Response:
+        """A listener chose to see an attachment (an image is never shown by default): the
+        audit log keeps who looked at what, then the console opens the address itself.
+        Relais never downloads or stores the file."""
+        listener = self._caller(request, write=True)
+        handoff = self._readable(request, listener)
+        body = await _json(request)
+        message_id, index = body.get("message_id"), body.get("index", 0)
+        if not isinstance(message_id, int) or not isinstance(index, int) or index < 0:
+            raise api_error(400, "message_id and index must be whole numbers")
+        message = next(
+            (m for m in self._transcript.messages(handoff.conversation) if m["id"] == message_id),
+            None,
+        )
+        attachments = json.loads(message["attachments"] or "[]") if message else []
+        if index >= len(attachments):
+            raise api_error(404, "no such attachment in this conversation")
+        attachment = attachments[index]
+        self._audit.record(
+            listener.username, "reveal", f"request:{handoff.id}:message:{message_id}:{index}"
+        )
+        return web.json_response({"type": attachment.get("type"), "url": attachment.get("url")})
+
+    async def stats(self, request: web.Request) -> web.Response:
+        self._supervisor(request)
+        days = self._days(request)
+        return web.json_response(
+            {
+                "today": days[-1].to_dict(self._outcomes),
+                "days": [figures.to_dict(self._outcomes) for figures in days],
+                "outcomes": list(self._outcomes),
+                "timezone": str(request.app[SETTINGS].hours.timezone),
+            }
+        )
+
+    async def stats_csv(self, request: web.Request) -> web.Response:
+        listener = self._supervisor(request)
+        days = self._days(request)
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(csv_rows(days, self._outcomes))
+        self._audit.record(listener.username, "export", "stats.csv")
+        name = f"relais-{days[0].day.isoformat()}-{days[-1].day.isoformat()}.csv"
+        return web.Response(
+            text=out.getvalue(),
+            content_type="text/csv",
+            charset="utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
     async def claim(self, request: web.Request) -> web.Response:
@@ -251,6 +340,28 @@ class ConsoleApi:
         return ws
 
     # Helpers -----------------------------------------------------------------------------
+
+    def _readable(self, request: web.Request, listener: Listener) -> Request:
+        handoff = self._request(request)
+        if handoff.listener != listener.username and listener.role != "supervisor":
+            raise api_error(403, "only the listener holding this conversation can read it")
+        return handoff
+
+    def _supervisor(self, request: web.Request) -> Listener:
+        listener = self._caller(request)
+        if listener.role != "supervisor":
+            raise api_error(403, "only supervisors see the figures")
+        return listener
+
+    def _days(self, request: web.Request):
+        try:
+            weeks = int(request.query.get("weeks", DEFAULT_STATS_WEEKS))
+        except ValueError:
+            raise api_error(400, "weeks must be a whole number") from None
+        if not 1 <= weeks <= MAX_STATS_WEEKS:
+            raise api_error(400, f"weeks must be from 1 to {MAX_STATS_WEEKS}")
+        hours = request.app[SETTINGS].hours
+        return last_weeks(request.app[DATABASE], hours, self._desk.clock(), weeks)
 
     @staticmethod
     def _id(request: web.Request) -> int:

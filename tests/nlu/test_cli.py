@@ -78,6 +78,13 @@ def test_evaluate_a_file(tmp_path: Path) -> None:
 
 def test_train_writes_a_model(tmp_path: Path) -> None:
     output = tmp_path / "model.json"
-    result = run("train", "--output", str(output))
+    result = run("train", "intents", "--output", str(output))
     assert result.returncode == 0, result.stderr
     assert output.read_bytes() == (REPO / "nlu/model/intents.json").read_bytes()
+
+
+def test_train_writes_the_safety_model(tmp_path: Path) -> None:
+    output = tmp_path / "safety.json"
+    result = run("train", "safety", "--safety-output", str(output))
+    assert result.returncode == 0, result.stderr
+    assert output.read_bytes() == (REPO / "nlu/model/safety.json").read_bytes()
