@@ -28,6 +28,7 @@ from bot.channels.directline_tokens import Tokens
 from bot.channels.graph import GraphClient
 from bot.channels.messenger import MessengerAdapter, MessengerChannel, graph_sender
 from bot.channels.messenger_events import CHANNEL_ID as MESSENGER_CHANNEL
+from bot.channels.messenger_handover import PageInbox
 from bot.console.api import ConsoleApi
 from bot.console.pages import ConsolePages, setup_console_pages
 from bot.cors import cors_middleware
@@ -166,12 +167,26 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> w
             )
             outbox = Outbox(db, "messenger", graph_sender(graph), policy)
             adapter = prepare(MESSENGER_CHANNEL, MessengerAdapter(outbox))
-            channel = MessengerChannel(db=db, secrets=secrets, adapter=adapter, logic=bot.on_turn)
+            page_inbox = None
+            if settings.handoff.messenger_page_inbox:
+                page_inbox = PageInbox(graph, desk.queue, desk.events, storage)
+            channel = MessengerChannel(
+                db=db,
+                secrets=secrets,
+                adapter=adapter,
+                logic=bot.on_turn,
+                on_thread_returned=page_inbox.thread_returned if page_inbox else None,
+            )
             app[MESSENGER] = channel
             app[MESSENGER_OUTBOX] = outbox
             outbox.resume()
             channel.inbox.resume()
+            handing_over = asyncio.create_task(page_inbox.run()) if page_inbox else None
             yield
+            if handing_over is not None:
+                handing_over.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await handing_over
             await channel.inbox.close()
             await outbox.close()
 

@@ -76,6 +76,7 @@ class HandoffSettings:
     closing_notice_s: int
     wait_sample: int
     session_idle_s: int
+    messenger_page_inbox: bool
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,6 +213,10 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
     if hint is str:
         if not isinstance(value, str) or not value.strip():
             raise SettingsError(f"setting '{path}' must be non-empty text (quote numbers)")
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise SettingsError(f"setting '{path}' must be true or false")
         return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):

@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from bot.channels.graph import GraphClient
 from bot.channels.messenger_events import (
+    HANDOVER_KEYS,
     MalformedWebhook,
     parse_webhook,
     to_activity,
@@ -85,12 +86,14 @@ class MessengerChannel:
         secrets: MessengerSecrets,
         adapter: MessengerAdapter,
         logic: TurnLogic,
+        on_thread_returned: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._secret = secrets.app_secret.encode()
         self._verify_token = secrets.verify_token
         self._app_id = secrets.app_id
         self.adapter = adapter
         self._logic = logic
+        self._on_thread_returned = on_thread_returned
         self.inbox = Inbox(db, "messenger", self._run_turn)
 
     async def verify(self, request: web.Request) -> web.Response:
@@ -123,6 +126,12 @@ class MessengerChannel:
         return hmac.compare_digest(expected, header.removeprefix("sha256=").strip().lower())
 
     async def _run_turn(self, item: dict[str, Any]) -> None:
+        if any(key in item for key in HANDOVER_KEYS):
+            passed = item.get("pass_thread_control") or {}
+            returned = str(passed.get("new_owner_app_id", "")) == self._app_id
+            if returned and self._on_thread_returned is not None:
+                await self._on_thread_returned(str(item["sender"]["id"]))
+            return
         await self.adapter.process_activity(to_activity(item), self._logic)
 
 

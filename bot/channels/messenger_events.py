@@ -28,6 +28,8 @@ QUICK_REPLIES_MAX = 13
 QUICK_REPLY_TITLE_MAX = 20
 PAYLOAD_MAX = 1000
 ECHO_KINDS = frozenset({"echo", "page_reply"})
+# Conversation routing: another app passing, taking or asking for a thread.
+HANDOVER_KEYS = ("pass_thread_control", "take_thread_control", "request_thread_control")
 
 
 class MalformedWebhook(ValueError):
@@ -36,7 +38,9 @@ class MalformedWebhook(ValueError):
 
 def parse_webhook(body: Any, app_id: str) -> list[InboundEvent]:
     """Every event of every entry, `messaging` and `standby` alike. Echoes of `app_id`'s own
-    sends are kind `echo`; echoes of people answering from the Page inbox are `page_reply`."""
+    sends are kind `echo`; echoes of people answering from the Page inbox are `page_reply`.
+    Messages, postbacks, referrals and conversation-routing (`handover`) events are kept to be
+    processed; the others are only recorded."""
     if not isinstance(body, dict) or body.get("object") != "page":
         raise MalformedWebhook('expected a JSON object with "object": "page"')
     entries = body.get("entry")
@@ -70,8 +74,8 @@ def _event(item: Any, app_id: str, standby: bool) -> InboundEvent:
         key = f"{kind}:{mid}"
     else:  # reads, deliveries, reactions, referrals: a digest of the event is its identity
         key = f"{kind}:" + hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
-    turn = kind in {"message", "postback", "referral"}
-    return InboundEvent(key, user, timestamp, kind, item if turn else None)
+    processed = kind in {"message", "postback", "referral", "handover"}
+    return InboundEvent(key, user, timestamp, kind, item if processed else None)
 
 
 def _kind(item: dict[str, Any], app_id: str) -> str:
@@ -83,7 +87,9 @@ def _kind(item: dict[str, Any], app_id: str) -> str:
     for kind in ("postback", "referral", "read", "delivery", "reaction"):
         if kind in item:
             return kind
-    return "other"  # handovers, policy notices and future event types: recorded only
+    if any(key in item for key in HANDOVER_KEYS):
+        return "handover"
+    return "other"  # policy notices and future event types: recorded only
 
 
 def to_activity(item: dict[str, Any]) -> Activity:

@@ -55,6 +55,8 @@ class GraphStandIn:
     messages: list[dict[str, Any]] = field(default_factory=list)  # accepted Send API messages
     actions: list[dict[str, Any]] = field(default_factory=list)  # accepted sender actions
     profiles: list[dict[str, Any]] = field(default_factory=list)
+    handovers: list[dict[str, Any]] = field(default_factory=list)  # pass_thread_control bodies
+    handover_script: list[Scripted] = field(default_factory=list)  # answers for the next ones
     attempts: int = 0  # every Send API call, accepted or not
     script: list[Scripted] = field(default_factory=list)
     stalls: list[float] = field(default_factory=list)  # seconds to hang before answering
@@ -75,6 +77,7 @@ class GraphStandIn:
         app = web.Application()
         app.router.add_post("/me/messages", self._send)
         app.router.add_post("/me/messenger_profile", self._profile)
+        app.router.add_post("/me/pass_thread_control", self._pass_thread_control)
         return app
 
     async def wait_for(self, count: int, psid: str | None = None, timeout: float = 5.0) -> None:
@@ -122,6 +125,20 @@ class GraphStandIn:
             return _error(Scripted(400, meta_error(100, f"(#100) {problem}")))
         self.profiles.append(body)
         return web.json_response({"result": "success"})
+
+    async def _pass_thread_control(self, request: web.Request) -> web.Response:
+        denied = self._auth_error(request)
+        if denied:
+            return denied
+        body = await request.json()
+        if not (body.get("recipient") or {}).get("id") or not body.get("target_app_id"):
+            return _error(
+                Scripted(400, meta_error(100, "(#100) recipient and target_app_id required"))
+            )
+        if self.handover_script:
+            return _error(self.handover_script.pop(0))
+        self.handovers.append(body)
+        return web.json_response({"success": True})
 
 
 def _error(answer: Scripted) -> web.Response:
