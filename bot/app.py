@@ -52,9 +52,10 @@ from bot.texts import Texts, load_texts
 from bot.transcript import Transcript, TranscriptMiddleware
 from bot.webchat import Webchat
 from handoff.audit import Audit
+from handoff.clock import utc_now
 from handoff.events import EventBus
 from handoff.listeners import Listeners
-from handoff.queue import HandoffQueue, utc_now
+from handoff.queue import HandoffQueue
 from handoff.sessions import Sessions
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now) -> w
 
     storage = SqliteStorage(db)
     conversation_state = ConversationState(storage)
-    transcript = Transcript(db)
+    transcript = Transcript(db, clock)
     desk = Desk(HandoffQueue(db, clock), settings.hours, EventBus(), settings.handoff, clock)
     replies = Replies(texts)
     listener = ListenerRequest(replies, desk)

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from handoff.clock import iso, utc_now
 from handoff.store import MIGRATIONS as HANDOFF_MIGRATIONS
 
 MIGRATIONS = Migrations("relais")
@@ -122,8 +123,8 @@ def open_database(path: str | Path) -> Database:
 
 
 def utcnow() -> str:
-    """ISO 8601 UTC timestamp, the one format of every `*_at` column."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    """Now as an ISO 8601 UTC timestamp, the one format of every `*_at` column."""
+    return iso(utc_now())
 
 
 def days_ago(days: int, seconds: float = 0) -> str:

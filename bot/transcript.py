@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 from sqlite_utils import Database
 
-from bot.database import utcnow
+from handoff.clock import iso, utc_now
 
 
 def conversation_key(activity: Activity) -> str:
@@ -23,8 +24,9 @@ def conversation_key(activity: Activity) -> str:
 
 
 class Transcript:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utc_now) -> None:
         self._db = db
+        self._clock = clock
 
     def record(
         self,
@@ -46,7 +48,7 @@ class Transcript:
                     "text": activity.text,
                     "attachments": json.dumps(attachments) if attachments else None,
                     "analysis": json.dumps(analysis, ensure_ascii=False) if analysis else None,
-                    "created_at": utcnow(),
+                    "created_at": iso(self._clock()),
                 }
             )
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from handoff.queue import iso, utc_now
+from handoff.clock import iso, utc_now
 
 
 class Audit:

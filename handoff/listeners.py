@@ -12,13 +12,15 @@ import secrets
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
+
+from handoff.clock import iso, utc_now
 
 DEFAULT_SKILLS = ("psy", "juridique", "technique")
 ROLES = ("listener", "supervisor")
@@ -44,10 +46,6 @@ class Listener:
     created_at: datetime
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Listeners:
     """The `listeners` table; `skills` is the configured list accounts may draw from."""
 
@@ -57,7 +55,7 @@ class Listeners:
         skills: Iterable[str] = DEFAULT_SKILLS,
         *,
         hasher: PasswordHasher | None = None,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._table = db["listeners"]
         self._skills = tuple(skills)
@@ -99,7 +97,7 @@ class Listeners:
             "password_hash": self._hash(password),
             "presence": "offline",
             "capacity": capacity,
-            "created_at": self._clock().astimezone(UTC).isoformat(timespec="milliseconds"),
+            "created_at": iso(self._clock()),
         }
         try:
             self._table.insert(row)

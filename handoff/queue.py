@@ -14,11 +14,12 @@ import json
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from handoff.clock import iso, utc_now
 from handoff.listeners import Listener
 
 PRIORITY_SUICIDE = 0
@@ -48,14 +49,6 @@ class NotHolder(QueueError):
 
 class CapacityReached(QueueError):
     pass
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True)

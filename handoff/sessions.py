@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from handoff.queue import iso, utc_now
+from handoff.clock import iso, utc_now
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,16 @@ class Sessions:
                 [iso(now), _digest(token)],
             )
         return Session(row[0], row[1])
+
+    def alive(self, token: str) -> bool:
+        """Whether the session exists and is not idle, without counting as activity."""
+        row = self._db.execute(
+            "select last_seen_at from console_sessions where token_hash = ?", [_digest(token)]
+        ).fetchone()
+        if row is None:
+            return False
+        idle = (self._clock() - datetime.fromisoformat(row[0])).total_seconds()
+        return idle <= self._idle_s
 
     def close(self, token: str) -> None:
         with self._db.conn:

@@ -95,8 +95,13 @@ def m003_queue(db: Database) -> None:
         not_null={"at", "username", "action"},
     )
     db["console_sessions"].create(
-        {"token_hash": str, "username": str, "csrf_token": str, "created_at": str,
-         "last_seen_at": str},
+        {
+            "token_hash": str,
+            "username": str,
+            "csrf_token": str,
+            "created_at": str,
+            "last_seen_at": str,
+        },
         pk="token_hash",
         not_null={"username", "csrf_token", "created_at", "last_seen_at"},
     )

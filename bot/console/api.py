@@ -16,6 +16,7 @@ import json
 import logging
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
@@ -37,6 +38,8 @@ COOKIE = "relais_session"
 # A failed sign-in always takes this long, so timing tells nothing about which part was wrong.
 FAILED_LOGIN_DELAY_S = 0.5
 MAX_TEXT = 4000
+# How often a live event stream checks that its session still exists.
+SESSION_CHECK_S = 15.0
 # How far back the supervisors' figures go, in weeks.
 DEFAULT_STATS_WEEKS = 4
 MAX_STATS_WEEKS = 26
@@ -79,6 +82,7 @@ class ConsoleApi:
         self._outcomes = outcomes
         self._skills = skills
         self._failures = RateLimiter(10)
+        self._watching: dict[str, int] = {}  # open event streams per listener
 
     # Sessions ----------------------------------------------------------------------------
 
@@ -110,6 +114,7 @@ class ConsoleApi:
         listener = self._caller(request, write=True)
         self._sessions.close(request.cookies.get(COOKIE, ""))
         self._audit.record(listener.username, "logout")
+        self._desk.events.publish("signed_out", listener=listener.username)  # ends its streams
         response = web.json_response({"ok": True})
         response.del_cookie(COOKIE, path="/console")
         return response
@@ -170,7 +175,7 @@ class ConsoleApi:
         return web.json_response(
             {
                 "request": handoff.public(),
-                "transcript": self._transcript.messages(handoff.conversation),
+                "transcript": _without_addresses(self._transcript.messages(handoff.conversation)),
                 "notes": self._queue.notes(handoff.id),
                 "history": [r.public() for r in self._queue.history(handoff.conversation)],
                 "can_reply": self._relay.can_reach(handoff, human=True),
@@ -190,7 +195,7 @@ class ConsoleApi:
         return web.json_response(
             {
                 "request": handoff.public(),
-                "transcript": [m for m in messages if m["id"] > after],
+                "transcript": _without_addresses([m for m in messages if m["id"] > after]),
                 "can_reply": self._relay.can_reach(handoff, human=True),
             }
         )
@@ -320,15 +325,25 @@ class ConsoleApi:
         return web.json_response({"listener": _listener_json(updated)})
 
     async def events(self, request: web.Request) -> web.WebSocketResponse:
+        """Live events for a signed-in listener's console. The stream ends when the session
+        does (sign-out or inactivity); when a listener's last console closes, they are shown
+        offline rather than available to a queue nobody is watching."""
         listener = self._caller(request)
+        origin = request.headers.get("Origin")
+        if origin is not None and urlsplit(origin).netloc != request.host:
+            raise api_error(403, "events are only for the console's own pages")
+        token = request.cookies.get(COOKIE, "")
         ws = web.WebSocketResponse(heartbeat=30)
         await ws.prepare(request)
         queue = self._desk.events.subscribe()
+        self._watching[listener.username] = self._watching.get(listener.username, 0) + 1
         reader = asyncio.ensure_future(_until_closed(ws))
         try:
-            while not reader.done():
+            while not reader.done() and self._sessions.alive(token):
                 getter = asyncio.ensure_future(queue.get())
-                done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait(
+                    {getter, reader}, timeout=SESSION_CHECK_S, return_when=asyncio.FIRST_COMPLETED
+                )
                 if getter in done:
                     await ws.send_json(getter.result())
                 else:
@@ -336,8 +351,18 @@ class ConsoleApi:
         finally:
             reader.cancel()
             self._desk.events.unsubscribe(queue)
-            log.debug("console events closed for %s", listener.username)
+            self._stopped_watching(listener.username)
+            await ws.close()
         return ws
+
+    def _stopped_watching(self, username: str) -> None:
+        self._watching[username] -= 1
+        if self._watching[username]:
+            return
+        del self._watching[username]
+        if (person := self._listeners.get(username)) and person.presence != "offline":
+            updated = self._listeners.set_presence(username, "offline")
+            self._desk.events.publish("presence", listener=_listener_json(updated))
 
     # Helpers -----------------------------------------------------------------------------
 
@@ -393,6 +418,18 @@ class ConsoleApi:
             await announcement
         except CannotReach as error:
             log.info("teen not told: %s", error)
+
+
+def _without_addresses(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Attachments by type only: an image's address is given by `reveal`, which audits it."""
+    shown = []
+    for message in messages:
+        attachments = json.loads(message["attachments"] or "null")
+        if attachments:
+            kinds = [{"type": attachment.get("type")} for attachment in attachments]
+            message = {**message, "attachments": json.dumps(kinds)}
+        shown.append(message)
+    return shown
 
 
 def _listener_json(listener: Listener) -> dict[str, Any]:

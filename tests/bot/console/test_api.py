@@ -340,3 +340,52 @@ async def test_the_teen_can_cancel_while_waiting(meta: Messenger, graph):
     await meta.say(quick_reply_event("c1", "Annuler ma demande", "CANCEL_REQUEST"))
     assert graph.texts_to("c1")[-1].startswith("D'accord, ta demande est annulée")
     assert meta.client.app[DATABASE]["handoff_requests"].get(request_id)["status"] == "cancelled"
+
+
+async def test_an_image_address_is_only_given_by_an_audited_reveal(meta: Messenger, lea):
+    request_id = await ask_for_listener(meta, "img1")
+    await lea.post(f"/conversations/{request_id}/claim")
+    image = text_event(
+        "img1", "", attachments=[{"type": "image", "payload": {"url": "https://cdn.example/p.jpg"}}]
+    )
+    del image["message"]["text"]
+    await meta.say(image)
+    status, conversation = await lea.get(f"/conversations/{request_id}")
+    assert status == 200 and "cdn.example" not in str(conversation)
+    shared = next(m for m in conversation["transcript"] if m["attachments"])
+    assert shared["attachments"] == '[{"type": "image"}]'
+    status, revealed = await lea.post(
+        f"/conversations/{request_id}/reveal", {"message_id": shared["id"], "index": 0}
+    )
+    assert status == 200 and revealed["url"] == "https://cdn.example/p.jpg"
+    actions = [a["action"] for a in meta.client.app[DATABASE]["audit_log"].rows]
+    assert "reveal" in actions
+
+
+async def test_signing_out_ends_the_live_events_and_shows_the_listener_offline(
+    meta: Messenger, lea
+):
+    await lea.post("/presence", {"status": "available"})
+    events = await lea.events()
+    assert (await lea.post("/logout"))[0] == 200
+    for _ in range(5):  # the stream may deliver the sign-out itself before closing
+        message = await asyncio.wait_for(events.receive(), 5)
+        if message.type.name in ("CLOSE", "CLOSED", "CLOSING"):
+            break
+    assert events.closed or message.type.name in ("CLOSE", "CLOSED", "CLOSING")
+    row = meta.client.app[DATABASE]["listeners"].get("lea")
+    assert row["presence"] == "offline"
+
+
+async def test_events_refuse_another_origin(meta: Messenger, lea):
+    response = await lea.client.get(
+        "/console/api/events",
+        headers={
+            "Origin": "https://evil.example",
+            "Upgrade": "websocket",
+            "Connection": "Upgrade",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        },
+    )
+    assert response.status == 403
