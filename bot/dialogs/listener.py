@@ -15,6 +15,10 @@ from bot.dialogs.turn import LEAVE_MESSAGE, NO_THANKS, facts
 from bot.transcript import conversation_key
 from handoff.queue import HandoffNeed, HandoffRecord
 
+# A message of at least this many words becomes the request's one-line summary.
+SUMMARY_MIN_WORDS = 3
+SUMMARY_MAX = 200
+
 
 class ListenerRequest:
     def __init__(self, replies: Replies, desk: Desk) -> None:
@@ -27,6 +31,10 @@ class ListenerRequest:
         analysis = info.analysis
         urgent = analysis is not None and analysis.urgent
         reference = TurnContext.get_conversation_reference(turn.activity)
+        triage = info.profile.triage()
+        text = (turn.activity.text or "").strip()
+        if info.payload is None and len(text.split()) >= SUMMARY_MIN_WORDS:
+            triage["summary"] = text[:SUMMARY_MAX]  # what it is about, in the teen's words
         need = HandoffNeed(
             conversation=conversation_key(turn.activity),
             channel=turn.activity.channel_id,
@@ -40,7 +48,7 @@ class ListenerRequest:
             )
             if urgent
             else (),
-            triage=info.profile.triage(),
+            triage=triage,
             kind="live" if self._desk.is_open() else "message",
         )
         record = self._desk.queue.request(need)

@@ -102,6 +102,11 @@ function triageLine(request) {
   return parts.join(" · ");
 }
 
+function summaryLine(request) {
+  const summary = (request.triage || {}).summary;
+  return summary ? el("p", { class: "summary", text: `« ${summary} »` }) : null;
+}
+
 function metaLine(request) {
   return [
     label("channels", request.channel),
@@ -143,6 +148,7 @@ function renderQueue() {
         ),
         el("p", { class: "meta", text: metaLine(request) }),
         el("p", { class: "triage", text: triageLine(request) }),
+        summaryLine(request),
         el(
           "div",
           { class: "request-actions" },
@@ -590,6 +596,7 @@ function sidePanel(conversation) {
       el("h2", { text: s("conversation.details") }),
       el("p", { text: label("reasons", request.reason) }),
       el("p", { class: "triage", text: triageLine(request) }),
+      summaryLine(request),
       el("p", { class: "muted", text: s("conversation.created", { time: formatTime(request.created_at) }) }),
       conversation.history.length > 1
         ? el("p", { class: "muted", text: s("conversation.history", { n: conversation.history.length - 1 }) })

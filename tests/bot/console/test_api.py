@@ -119,6 +119,7 @@ async def test_urgent_while_waiting_goes_first_and_alerts(meta: Messenger, graph
     second = await ask_for_listener(meta, "worried")
     graph.messages.clear()
     await meta.say(text_event("worried", "en vrai jveux plus vivre"))
+    assert (await lea.queue())["waiting"][0]["triage"]["summary"] == "en vrai jveux plus vivre"
     assert any("3114" in t for t in graph.texts_to("worried"))
     assert (await next_event(events, "urgent"))["request"]["id"] == second
     order = [r["id"] for r in (await lea.queue())["waiting"]]
