@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ import yaml
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "une phrase de passe"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("RELAIS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,20 +49,47 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("relais-server")
+@contextmanager
+def running_relais(
+    folder: Path, overrides: dict, listeners: tuple[tuple[str, str, str], ...] = ()
+) -> Iterator[Server]:
+    """`relais serve` in a subprocess on a free loopback port, with `overrides` as its
+    RELAIS_CONFIG, its own database, and `listeners` (username, display name, role) added."""
     port = _free_port()
     origin = f"http://127.0.0.1:{port}"
     quick_exit = origin + "/healthz"  # a local page: the test reaches nothing outside
     override = folder / "override.yaml"
-    override.write_text(yaml.safe_dump({"webchat": {"quick_exit_url": quick_exit}}))
+    override.write_text(yaml.safe_dump({**overrides, "webchat": {"quick_exit_url": quick_exit}}))
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("MESSENGER_", "WEBCHAT_", "RELAIS_", "GRAPH_"))
     }
     env.update(RELAIS_CONFIG=str(override), RELAIS_DB=str(folder / "relais.db"))
+    for username, name, role in listeners:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "listener",
+                "add",
+                username,
+                "--display-name",
+                name,
+                "--skills",
+                "psy",
+                "--role",
+                role,
+                "--password-stdin",
+            ],
+            input=PASSWORD + "\n",
+            text=True,
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -91,6 +120,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_relais(tmp_path_factory.mktemp("relais-server"), {}) as running:
+        yield running
 
 
 # Module scope, not session: sync Playwright keeps an event loop running in this thread while

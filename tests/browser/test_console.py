@@ -7,25 +7,18 @@ tests do not depend on when they run. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import ROOT, Server, _free_port
+from tests.browser.conftest import PASSWORD, Server, running_relais
 
 LAPTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "fr-FR"}
 TEEN = {"viewport": {"width": 1280, "height": 800}, "locale": "fr-FR"}
-PASSWORD = "une phrase de passe"
 ALWAYS_OPEN = {
     "timezone": "Europe/Paris",
     "weekly": {
@@ -39,57 +32,14 @@ ALWAYS_OPEN = {
 
 @pytest.fixture(scope="module")
 def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("relais-console")
-    port = _free_port()
-    origin = f"http://127.0.0.1:{port}"
-    override = folder / "override.yaml"
-    override.write_text(
-        yaml.safe_dump({"hours": ALWAYS_OPEN, "webchat": {"quick_exit_url": origin + "/healthz"}})
-    )
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("MESSENGER_", "WEBCHAT_", "RELAIS_", "GRAPH_"))
-    }
-    env.update(RELAIS_CONFIG=str(override), RELAIS_DB=str(folder / "relais.db"))
-    for username, name, role in [
+    listeners = (
         ("lea", "Léa", "listener"),
         ("sam", "Sam", "listener"),
         ("chef", "Camille", "supervisor"),
-    ]:
-        subprocess.run(
-            [sys.executable, "-m", "bot.cli", "listener", "add", username, "--display-name",
-             name, "--skills", "psy", "--role", role, "--password-stdin"],
-            input=PASSWORD + "\n", text=True, cwd=ROOT, env=env, check=True,
-            capture_output=True,
-        )
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(origin + "/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("Relais did not start:\n" + (folder / "server.log").read_text())
-            time.sleep(0.2)
-        yield Server(origin, origin + "/healthz")
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    folder = tmp_path_factory.mktemp("relais-console")
+    with running_relais(folder, {"hours": ALWAYS_OPEN}, listeners) as running:
+        yield running
 
 
 class Watch:
@@ -242,9 +192,7 @@ def test_hostile_text_from_a_teen_is_only_text(browser: Browser, open_server, ar
     teen.context.close()
 
 
-def test_a_supervisor_sees_the_team_and_the_figures(
-    browser: Browser, open_server, artifacts: Path
-):
+def test_a_supervisor_sees_the_team_and_the_figures(browser: Browser, open_server, artifacts: Path):
     server = open_server
     console, watch = sign_in(browser, server, "chef")
     console.get_by_role("link", name="Supervision").click()
