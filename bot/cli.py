@@ -61,7 +61,9 @@ def _listener_commands(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--role", choices=ROLES, default="listener")
     add.add_argument("--capacity", type=int, default=3, help="conversations at once (1-20)")
     add.add_argument(
-        "--password-stdin", action="store_true", required=True,
+        "--password-stdin",
+        action="store_true",
+        required=True,
         help="read the password (10 characters or more) from standard input",
     )
     password = actions.add_parser("password", help="set a listener's password")
@@ -80,8 +82,10 @@ def _listener(settings: Settings, args: argparse.Namespace) -> int:
     listeners = Listeners(open_database(settings.database), settings.handoff.skills)
     if args.listener_command == "list":
         for person in listeners.all():
-            print(f"{person.username}\t{person.display_name}\t{person.role}\t"
-                  f"{','.join(person.skills) or '-'}\t{person.presence}\t{person.capacity}")
+            print(
+                f"{person.username}\t{person.display_name}\t{person.role}\t"
+                f"{','.join(person.skills) or '-'}\t{person.presence}\t{person.capacity}"
+            )
         return 0
     if args.listener_command == "presence":
         listeners.set_presence(args.username, args.status)
@@ -92,10 +96,13 @@ def _listener(settings: Settings, args: argparse.Namespace) -> int:
         print(f"password set for {args.username}")
         return 0
     skills = [skill.strip() for skill in args.skills.split(",") if skill.strip()]
-    person = listeners.add(args.username, args.display_name, secret, skills, args.role,
-                           args.capacity)
-    print(f"listener {person.username} added ({person.role}, shown to teens as "
-          f"{person.display_name!r})")
+    person = listeners.add(
+        args.username, args.display_name, secret, skills, args.role, args.capacity
+    )
+    print(
+        f"listener {person.username} added ({person.role}, shown to teens as "
+        f"{person.display_name!r})"
+    )
     return 0
 
 

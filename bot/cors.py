@@ -25,7 +25,7 @@ def cors_middleware(origins: tuple[str, ...], prefixes: tuple[str, ...]):
             response: web.StreamResponse = web.Response(status=204 if allowed else 403)
         else:
             response = await handler(request)
-        if allowed and not response.prepared:
+        if allowed and origin is not None and not response.prepared:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Allow-Headers"] = ALLOW_HEADERS
             response.headers["Access-Control-Allow-Methods"] = ALLOW_METHODS

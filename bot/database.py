@@ -21,7 +21,7 @@ MIGRATIONS = Migrations("relais")
 
 @MIGRATIONS()
 def m001_channels(db: Database) -> None:
-    db["inbound_events"].create(
+    db.table("inbound_events").create(
         {
             "id": int,
             "channel": str,
@@ -38,9 +38,9 @@ def m001_channels(db: Database) -> None:
         pk="id",
         not_null={"channel", "event_key", "user_key", "kind", "status", "received_at"},
     )
-    db["inbound_events"].create_index(["event_key"], unique=True)
-    db["inbound_events"].create_index(["status", "user_key", "timestamp", "id"])
-    db["outbox"].create(
+    db.table("inbound_events").create_index(["event_key"], unique=True)
+    db.table("inbound_events").create_index(["status", "user_key", "timestamp", "id"])
+    db.table("outbox").create(
         {
             "id": int,
             "channel": str,
@@ -60,17 +60,17 @@ def m001_channels(db: Database) -> None:
         pk="id",
         not_null={"channel", "recipient", "kind", "status", "attempts", "created_at"},
     )
-    db["outbox"].create_index(["status", "recipient", "id"])
+    db.table("outbox").create_index(["status", "recipient", "id"])
 
 
 @MIGRATIONS()
 def m002_state_and_transcript(db: Database) -> None:
-    db["bot_state"].create(
+    db.table("bot_state").create(
         {"key": str, "data": str, "etag": int, "updated_at": str},
         pk="key",
         not_null={"data", "etag", "updated_at"},
     )
-    db["transcript"].create(
+    db.table("transcript").create(
         {
             "id": int,
             "conversation": str,
@@ -84,19 +84,19 @@ def m002_state_and_transcript(db: Database) -> None:
         pk="id",
         not_null={"conversation", "channel", "role", "created_at"},
     )
-    db["transcript"].create_index(["conversation", "id"])
-    db["transcript"].create_index(["created_at"])
+    db.table("transcript").create_index(["conversation", "id"])
+    db.table("transcript").create_index(["created_at"])
 
 
 @MIGRATIONS()
 def m003_directline(db: Database) -> None:
-    db["server_keys"].create({"name": str, "value": str}, pk="name", not_null={"value"})
-    db["directline_conversations"].create(
+    db.table("server_keys").create({"name": str, "value": str}, pk="name", not_null={"value"})
+    db.table("directline_conversations").create(
         {"id": str, "user_id": str, "created_at": str, "last_activity_at": str},
         pk="id",
         not_null={"user_id", "created_at", "last_activity_at"},
     )
-    db["directline_activities"].create(
+    db.table("directline_activities").create(
         {"conversation": str, "seq": int, "activity": str, "created_at": str},
         pk=("conversation", "seq"),
         not_null={"activity", "created_at"},
@@ -106,7 +106,7 @@ def m003_directline(db: Database) -> None:
 @MIGRATIONS()
 def m004_transcript_sender(db: Database) -> None:
     """Who spoke, when a person speaks through the bot: a listener's display name."""
-    db["transcript"].add_column("sender", str)
+    db.table("transcript").add_column("sender", str)
 
 
 def open_database(path: str | Path) -> Database:

@@ -128,7 +128,7 @@ class Outbox:
                 outcome.subcode,
             )
         with self._db.conn:
-            self._db["outbox"].update(row_id, fields)
+            self._db.table("outbox").update(row_id, fields)
 
     async def idle(self) -> None:
         await self._workers.idle()

@@ -199,7 +199,7 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
             return hint.from_dict(value)
         except ValueError as error:
             raise SettingsError(f"setting {error}") from None
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _build(hint, value, path)
     origin = typing.get_origin(hint)
     if origin is tuple:

@@ -39,7 +39,7 @@ class Transcript:
             {"type": a.content_type, "url": a.content_url} for a in activity.attachments or []
         ]
         with self._db.conn:
-            self._db["transcript"].insert(
+            self._db.table("transcript").insert(
                 {
                     "conversation": conversation_key(activity),
                     "channel": activity.channel_id,
@@ -54,7 +54,9 @@ class Transcript:
 
     def messages(self, conversation: str) -> list[dict[str, Any]]:
         return list(
-            self._db["transcript"].rows_where("conversation = ?", [conversation], order_by="id")
+            self._db.table("transcript").rows_where(
+                "conversation = ?", [conversation], order_by="id"
+            )
         )
 
 

@@ -17,9 +17,9 @@ class Audit:
         self._clock = clock
 
     def record(self, username: str, action: str, target: str = "") -> None:
-        self._db["audit_log"].insert(
+        self._db.table("audit_log").insert(
             {"at": iso(self._clock()), "username": username, "action": action, "target": target}
         )
 
     def entries(self, limit: int = 200) -> list[dict[str, Any]]:
-        return list(self._db["audit_log"].rows_where(order_by="id desc", limit=limit))
+        return list(self._db.table("audit_log").rows_where(order_by="id desc", limit=limit))

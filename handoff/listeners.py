@@ -57,7 +57,7 @@ class Listeners:
         hasher: PasswordHasher | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._table = db["listeners"]
+        self._table = db.table("listeners")
         self._skills = tuple(skills)
         self._hasher = hasher or PasswordHasher()
         self._clock = clock
@@ -129,7 +129,10 @@ class Listeners:
         if presence not in PRESENCES:
             raise ListenerError(f"presence must be one of {', '.join(PRESENCES)}, got {presence!r}")
         self._update(username, {"presence": presence})
-        return _listener(self._row(username))
+        row = self._row(username)
+        if row is None:
+            raise ListenerError(f"no listener named {username!r}")
+        return _listener(row)
 
     def set_password(self, username: str, password: str) -> None:
         self._update(username, {"password_hash": self._hash(password)})

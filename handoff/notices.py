@@ -17,10 +17,14 @@ from handoff.queue import HandoffQueue, Request
 
 
 class NoticeSettings(Protocol):
-    no_listener_after_s: int
-    long_wait_s: int
-    update_every_s: int
-    closing_notice_s: int
+    @property
+    def no_listener_after_s(self) -> int: ...
+    @property
+    def long_wait_s(self) -> int: ...
+    @property
+    def update_every_s(self) -> int: ...
+    @property
+    def closing_notice_s(self) -> int: ...
 
 
 @dataclass(frozen=True)

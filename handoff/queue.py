@@ -154,7 +154,7 @@ class HandoffQueue:
 
     @property
     def _table(self):
-        return self._db["handoff_requests"]
+        return self._db.table("handoff_requests")
 
     # The bot's side --------------------------------------------------------------------
 
@@ -345,12 +345,14 @@ class HandoffQueue:
             "text": text,
             "created_at": iso(self._clock()),
         }
-        note["id"] = self._db["handoff_notes"].insert(note).last_pk
+        note["id"] = self._db.table("handoff_notes").insert(note).last_pk
         return note
 
     def notes(self, request_id: int) -> list[dict[str, Any]]:
         return list(
-            self._db["handoff_notes"].rows_where("request_id = ?", [request_id], order_by="id")
+            self._db.table("handoff_notes").rows_where(
+                "request_id = ?", [request_id], order_by="id"
+            )
         )
 
     def history(self, conversation: str) -> list[Request]:

@@ -34,7 +34,7 @@ class Sessions:
         token = secrets.token_urlsafe(32)
         session = Session(username, secrets.token_urlsafe(24))
         now = iso(self._clock())
-        self._db["console_sessions"].insert(
+        self._db.table("console_sessions").insert(
             {
                 "token_hash": _digest(token),
                 "username": username,

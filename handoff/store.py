@@ -10,7 +10,7 @@ MIGRATIONS = Migrations("handoff")
 
 @MIGRATIONS()
 def m001_requests(db: Database) -> None:
-    db["handoff_requests"].create(
+    db.table("handoff_requests").create(
         {
             "id": int,
             "conversation": str,
@@ -30,13 +30,13 @@ def m001_requests(db: Database) -> None:
         pk="id",
         not_null={"conversation", "channel", "status", "urgent", "priority", "created_at"},
     )
-    db["handoff_requests"].create_index(["status", "priority", "created_at"])
-    db["handoff_requests"].create_index(["conversation", "status"])
+    db.table("handoff_requests").create_index(["status", "priority", "created_at"])
+    db.table("handoff_requests").create_index(["conversation", "status"])
 
 
 @MIGRATIONS()
 def m002_listeners(db: Database) -> None:
-    db["listeners"].create(
+    db.table("listeners").create(
         {
             "username": str,
             "display_name": str,
@@ -65,7 +65,7 @@ def m002_listeners(db: Database) -> None:
 def m003_queue(db: Database) -> None:
     """What the queue and the relay need: who holds a request, since when, how it ended, what
     the teen was told; listeners' private notes; the audit log; console sessions."""
-    table = db["handoff_requests"]
+    table = db.table("handoff_requests")
     for column, kind in [
         ("kind", str),  # "live" (within hours) or "message" (left for the next opening)
         ("skill", str),
@@ -83,18 +83,18 @@ def m003_queue(db: Database) -> None:
     db.execute("update handoff_requests set kind = 'live' where kind is null")
     db.execute("update handoff_requests set told = '[]' where told is null")
     table.create_index(["listener", "status"])
-    db["handoff_notes"].create(
+    db.table("handoff_notes").create(
         {"id": int, "request_id": int, "listener": str, "text": str, "created_at": str},
         pk="id",
         not_null={"request_id", "listener", "text", "created_at"},
     )
-    db["handoff_notes"].create_index(["request_id"])
-    db["audit_log"].create(
+    db.table("handoff_notes").create_index(["request_id"])
+    db.table("audit_log").create(
         {"id": int, "at": str, "username": str, "action": str, "target": str},
         pk="id",
         not_null={"at", "username", "action"},
     )
-    db["console_sessions"].create(
+    db.table("console_sessions").create(
         {
             "token_hash": str,
             "username": str,

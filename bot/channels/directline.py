@@ -257,7 +257,7 @@ class DirectLineChannel:
             raise DirectLineError(
                 413, "MessageSizeTooBig", f"text is limited to {self._settings.max_text_length}"
             )
-        channel_data = body.get("channelData") if isinstance(body.get("channelData"), dict) else {}
+        channel_data = body["channelData"] if isinstance(body.get("channelData"), dict) else {}
         activity: dict[str, Any] = {
             "type": kind,
             "channelId": CHANNEL_ID,

@@ -54,8 +54,9 @@ class GraphClient:
     def _failure(self, status: int, data: Any) -> SendOutcome:
         error = data.get("error") if isinstance(data, dict) else None
         if not isinstance(error, dict):
-            kind = "retry" if status >= 500 else "failed"
-            return SendOutcome(kind, code=status, message=f"HTTP {status}")
+            if status >= 500:
+                return SendOutcome("retry", code=status, message=f"HTTP {status}")
+            return SendOutcome("failed", code=status, message=f"HTTP {status}")
         code = error.get("code")
         subcode = error.get("error_subcode")
         message = str(error.get("message", ""))[:500]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp_jinja2
 import jinja2
@@ -24,6 +24,8 @@ from aiohttp import web
 from bot.console.api import ConsoleApi
 from bot.settings import HelplineSettings, Settings, SettingsError
 from bot.texts import Texts
+
+AnyResponse = TypeVar("AnyResponse", bound=web.StreamResponse)
 
 HERE = Path(__file__).resolve().parent.parent
 TEMPLATES = HERE / "templates"
@@ -66,9 +68,7 @@ def setup_console_pages(app: web.Application, texts: Texts, settings: Settings) 
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    canned = load_canned(
-        settings.config_dir / "canned.yaml", settings.languages, settings.helpline
-    )
+    canned = load_canned(settings.config_dir / "canned.yaml", settings.languages, settings.helpline)
     app[CONSOLE_PAGES] = PageContext(texts, canned, settings)
 
 
@@ -183,9 +183,7 @@ def _page(
 ) -> dict[str, Any]:
     page = request.app[CONSOLE_PAGES]
     texts = page.texts
-    strings = {
-        key.removeprefix("console."): texts.get(lang, key) for key in texts.keys("console")
-    }
+    strings = {key.removeprefix("console."): texts.get(lang, key) for key in texts.keys("console")}
 
     def t(key: str, **values: str) -> str:
         return texts.get(lang, f"console.{key}", **values)
@@ -233,7 +231,7 @@ def _language(request: web.Request) -> str:
     return texts.default_language
 
 
-def _secure(response: web.StreamResponse, request: web.Request, lang: str) -> web.StreamResponse:
+def _secure(response: AnyResponse, request: web.Request, lang: str) -> AnyResponse:
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"

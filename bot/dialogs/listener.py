@@ -28,8 +28,7 @@ class ListenerRequest:
     def record(self, turn: TurnContext, reason: str) -> HandoffRecord:
         """Queue (or update) this conversation's request; tell the consoles."""
         info = facts(turn)
-        analysis = info.analysis
-        urgent = analysis is not None and analysis.urgent
+        analysis = info.analysis if info.analysis is not None and info.analysis.urgent else None
         reference = TurnContext.get_conversation_reference(turn.activity)
         triage = info.profile.triage()
         text = (turn.activity.text or "").strip()
@@ -41,18 +40,16 @@ class ListenerRequest:
             reason=reason,
             language=info.lang,
             reference=reference.serialize(),
-            signals=analysis.signals if urgent else (),
+            signals=analysis.signals if analysis else (),
             evidence=tuple(
                 {"signal": e.signal, "start": e.start, "end": e.end, "text": e.text}
-                for e in analysis.evidence
-            )
-            if urgent
-            else (),
+                for e in (analysis.evidence if analysis else ())
+            ),
             triage=triage,
             kind="live" if self._desk.is_open() else "message",
         )
         record = self._desk.queue.request(need)
-        event = "request" if record.created else ("urgent" if urgent else "updated")
+        event = "request" if record.created else ("urgent" if analysis else "updated")
         self._desk.events.publish(event, request=self._desk.queue.get(record.id).public())
         return record
 
