@@ -68,14 +68,20 @@ class VictimDialog(AdviceDialog):
             await self.replies.say(turn, "victim.stop", "victim.evidence")
         if "images_shared" in profile.harassment:
             await self.replies.say(turn, "victim.images")
-        if self._platforms.named(turn):
-            return await step.next(None)
+        platform = self._platforms.named(turn)
+        if platform is None and (step.options or {}).get("steps_only") and profile.platforms:
+            platform = profile.platforms[-1]  # "how do I report it?" about the app named before
+        if platform:
+            return await step.next(platform)
         await self._platforms.ask(turn)
         return Dialog.end_of_turn
 
     async def _platform(self, step: WaterfallStepContext) -> DialogTurnResult:
         turn = step.context
-        platform = self._platforms.named(turn)
+        chosen = step.result if isinstance(step.result, str) else ""
+        platform = self._platforms.named(turn) or (
+            chosen if self._platforms.known(chosen) else None  # passed on by the first step
+        )
         analysis = facts(turn).analysis
         if platform is None and analysis is not None and analysis.intent in OTHER_TOPICS:
             return await step.end_dialog(UNHANDLED)

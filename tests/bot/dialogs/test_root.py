@@ -152,3 +152,10 @@ async def test_a_failing_turn_still_answers_with_the_emergency_numbers(meta: Mes
     graph.messages.clear()
     await meta.say(text_event("t13", "bonjour"))  # the broken state was cleared
     assert "robot" in graph.texts_to("t13")[0]
+
+
+async def test_how_to_report_after_naming_a_platform_uses_that_platform(meta: Messenger, graph):
+    await meta.say(text_event("t14", "on a fait un faux compte de moi sur insta"))
+    graph.messages.clear()
+    await meta.say(text_event("t14", "comment je fais pour le faire supprimer"))
+    assert graph.texts_to("t14")[0].startswith("📸 Garder les preuves sur Instagram")
