@@ -22,6 +22,7 @@ run: $(BIN)/relais
 
 lint: $(BIN)/relais
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Chromium (browser tests, driven by Playwright without its own browser download) and Node.js
 # with npm (Microsoft's Direct Line client), installed once when missing.

@@ -20,8 +20,11 @@ HOLDOUT_SETS = (
     DATA_DIR / "safety-holdout.jsonl",
     DATA_DIR / "safety-holdout2.jsonl",
     DATA_DIR / "safety-holdout3.jsonl",
+    DATA_DIR / "safety-holdout4.jsonl",
+    DATA_DIR / "safety-holdout5.jsonl",
 )
-TRAIN_SET = DATA_DIR / "safety-train.jsonl"  # examples written for the model (docs/nlu.md)
+# examples written for the model (docs/nlu.md)
+TRAIN_SETS = (DATA_DIR / "safety-train.jsonl", DATA_DIR / "safety-train2.jsonl")
 
 
 def classify(args: argparse.Namespace) -> int:
@@ -60,7 +63,7 @@ def evaluate(args: argparse.Namespace) -> int:
         read_rows,
     )
 
-    files = args.files or [p for p in (OWN_SET, *HOLDOUT_SETS, TRAIN_SET, DEV_SET) if p.exists()]
+    files = args.files or [p for p in (OWN_SET, *HOLDOUT_SETS, *TRAIN_SETS, DEV_SET) if p.exists()]
     ok = True
     if args.cv:
         print(format_cross_validation(cross_validate(args.cv)), end="\n\n")
@@ -143,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
         "per-signal precision/recall, misses and false alarms for each labelled "
         "JSON-lines file; then intent accuracy on the held-out fifth of "
         "nlu/data/intents.yml. Without FILE: nlu/data/safety.jsonl, the fresh batches "
-        "nlu/data/safety-holdout.jsonl and safety-holdout2.jsonl, and "
+        "nlu/data/safety-holdout.jsonl ... safety-holdout5.jsonl, the model's examples "
+        "safety-train.jsonl and safety-train2.jsonl, and "
         "$RELAIS_SAFETY_EVAL or ../shared/eval/safety-dev.jsonl (when present).",
     )
     p.add_argument(

@@ -177,7 +177,10 @@ def format_intents(report: IntentReport) -> str:
 
 
 CV_FOLDS = 5
-CV_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+CV_THRESHOLDS = tuple(round(0.3 + 0.025 * i, 3) for i in range(27))  # 0.30 ... 0.95
+# the threshold suggested by --cv: best out-of-fold recall (rules + model) with out-of-fold
+# false alarms at most this (margin under the 0.05 target)
+CV_MAX_FALSE_ALARMS = 0.04
 
 
 @dataclass
@@ -242,12 +245,12 @@ def format_cross_validation(cv: CrossValidation) -> str:
                 f"{k:>4}  {name:<14}{report.recall:>8.3f}{report.false_alarm_rate:>14.3f}"
                 f"{report.main_signal_accuracy:>13.3f}"
             )
-            t = totals[name]
-            t[0] += report.caught
-            t[1] += report.urgent
-            t[2] += report.false_alarms
-            t[3] += report.calm
-            t[4] += report.main_right
+            tally = totals[name]
+            tally[0] += report.caught
+            tally[1] += report.urgent
+            tally[2] += report.false_alarms
+            tally[3] += report.calm
+            tally[4] += report.main_right
     for name, (caught, urgent, fa, calm, main) in totals.items():
         lines.append(
             f" all  {name:<14}{caught / urgent:>8.3f}{fa / calm:>14.3f}{main / urgent:>13.3f}"
@@ -262,7 +265,23 @@ def format_cross_validation(cv: CrossValidation) -> str:
         c_tp = sum(gold != NONE and (p >= t or r) for gold, p, r in cv.scores)
         c_fp = sum(gold == NONE and (p >= t or r) for gold, p, r in cv.scores)
         lines.append(
-            f"  {t:.2f}  recall {m_tp / urgent:.3f} false alarms {m_fp / calm:.3f} | "
+            f"  {t:.3f}  recall {m_tp / urgent:.3f} false alarms {m_fp / calm:.3f} | "
             f"recall {c_tp / urgent:.3f} false alarms {c_fp / calm:.3f}"
         )
+    best = suggested_threshold(cv)
+    lines.append(
+        f"suggested threshold (best rules + model recall with false alarms <= "
+        f"{CV_MAX_FALSE_ALARMS}): {best if best is not None else 'none'}"
+    )
     return "\n".join(lines)
+
+
+def suggested_threshold(cv: CrossValidation, limit: float = CV_MAX_FALSE_ALARMS) -> float | None:
+    """The lowest grid threshold whose out-of-fold false-alarm rate (rules + model) is at most
+    `limit`: the best recall the limit allows (set it as THRESHOLD in safety_model.py)."""
+    calm = sum(gold == NONE for gold, _, _ in cv.scores) or 1
+    for t in CV_THRESHOLDS:
+        fp = sum(gold == NONE and (p >= t or r) for gold, p, r in cv.scores)
+        if fp / calm <= limit:
+            return t
+    return None

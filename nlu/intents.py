@@ -90,7 +90,8 @@ def load_examples(path: Path = DATA_DIR / "intents.yml") -> list[tuple[str, str]
 def split(pairs: Sequence[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Deterministic train / held-out split: every HELD_OUT_EVERY-th example of each intent."""
     seen: Counter[str] = Counter()
-    train, held = [], []
+    train: list[tuple[str, str]] = []
+    held: list[tuple[str, str]] = []
     for intent, text in pairs:
         seen[intent] += 1
         (held if seen[intent] % HELD_OUT_EVERY == 0 else train).append((intent, text))

@@ -148,12 +148,17 @@ def detect_rules(norm: Normalized) -> list[Hit]:
     text = norm.text
     hits: dict[str, Hit] = {}
     for rules in lexicon.signals:
-        candidates = [(s,) for s in _spans(rules.strong, text)]
+        candidates: list[tuple[Span, ...]] = [(s,) for s in _spans(rules.strong, text)]
         for rule in rules.together:
-            found = [_spans(group, text) for group in rule]
-            if all(found):
-                candidates.append(tuple(spans[0] for spans in found))
-        weak = [(s,) for s in _spans(rules.weak, text)]
+            found: list[Span] = []
+            for group in rule:  # stop at the first part missing (most messages: the first)
+                spans = _spans(group, text)
+                if not spans:
+                    break
+                found.append(spans[0])
+            else:
+                candidates.append(tuple(found))
+        weak: list[tuple[Span, ...]] = [(s,) for s in _spans(rules.weak, text)]
         if not candidates and not weak:
             continue  # most messages: skip the idiom and joke patterns altogether
         if weak and _spans(lexicon.jokes, text):

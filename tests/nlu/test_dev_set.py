@@ -27,8 +27,12 @@ DEV_SET = Path(os.environ.get("RELAIS_SAFETY_EVAL") or REPO.parent / "shared/eva
         DATA_DIR / "safety.jsonl",
         DATA_DIR / "safety-holdout.jsonl",
         DATA_DIR / "safety-holdout2.jsonl",
+        DATA_DIR / "safety-holdout3.jsonl",
+        DATA_DIR / "safety-holdout4.jsonl",
+        DATA_DIR / "safety-holdout5.jsonl",
+        DATA_DIR / "safety-train2.jsonl",
     ],
-    ids=["dev", "own", "holdout", "holdout2"],
+    ids=["dev", "own", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "train2"],
 )
 def test_safety_targets(path: Path) -> None:
     if not path.exists():
@@ -48,7 +52,14 @@ def test_own_set_is_large_and_balanced() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "size"), [("safety-holdout.jsonl", 300), ("safety-holdout2.jsonl", 100)]
+    ("name", "size"),
+    [
+        ("safety-holdout.jsonl", 300),
+        ("safety-holdout2.jsonl", 100),
+        ("safety-holdout3.jsonl", 150),
+        ("safety-holdout4.jsonl", 200),
+        ("safety-holdout5.jsonl", 150),
+    ],
 )
 def test_holdout_batches_are_fresh_and_varied(name: str, size: int) -> None:
     rows = read_rows(DATA_DIR / name)
@@ -66,3 +77,17 @@ def test_holdout_batches_are_fresh_and_varied(name: str, size: int) -> None:
     assert all(row["urgent"] == (row["signal"] != "none") for row in rows)
     own = {row["text"].lower() for row in read_rows(DATA_DIR / "safety.jsonl")}
     assert not own & {row["text"].lower() for row in rows}, "a holdout must hold new messages"
+
+
+def test_training_batch_is_large_varied_and_not_a_copy_of_the_fresh_batches() -> None:
+    rows = read_rows(DATA_DIR / "safety-train2.jsonl")
+    assert len(rows) >= 600
+    assert {row["lang"] for row in rows} == {"fr", "en"}
+    assert sum(not row["urgent"] for row in rows) >= 300  # hard negatives
+    signals = {row["signal"] for row in rows if row["urgent"]}
+    assert len(signals) == 6
+    texts = {row["text"].lower() for row in rows}
+    for name in ("safety-holdout4.jsonl", "safety-holdout5.jsonl"):
+        assert not texts & {row["text"].lower() for row in read_rows(DATA_DIR / name)}
+    if DEV_SET.exists():
+        assert not texts & {row["text"].lower() for row in read_rows(DEV_SET)}

@@ -218,3 +218,74 @@ def test_every_signal_has_evidence() -> None:
     result = analyze("il menace de publier mes nudes et dit qu'il va me frapper")
     assert set(result.signals) == {"sextortion", "violence_threat"}
     assert {e.signal for e in result.evidence} == set(result.signals)
+
+
+def rules_signal(text: str) -> str:
+    """The main signal of the rules of safety.yml alone (no learned model)."""
+    from nlu.normalize import normalize
+    from nlu.safety import detect
+
+    hits = detect(normalize(text), use_model=False)
+    return hits[0].signal if hits else "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        # indirect ideation: a burden no more, away for good, everything ready, a dead relative
+        ("bientôt je serai plus un fardeau pour eux", "suicidal_ideation"),
+        ("jsuis qu un boulet pour mes parents", "suicidal_ideation"),
+        ("they'll be happier once i'm gone", "suicidal_ideation"),
+        ("i won't be around by monday", "suicidal_ideation"),
+        ("lundi je serai plus là, c'est comme ça", "suicidal_ideation"),
+        ("g tout planifié pour quand ils dorment", "suicidal_ideation"),
+        ("j'ai fixé le jour, je change pas d'avis", "suicidal_ideation"),
+        ("je vais retrouver mamie au ciel", "suicidal_ideation"),
+        ("jvais rejoindre mon grand-père, il m'attend", "suicidal_ideation"),
+        ("i'll see my granny again soon", "suicidal_ideation"),
+        ("j'ai laissé mon vélo à mon cousin, j'en aurai plus besoin", "suicidal_ideation"),
+        ("giving my headphones to my sis, where im going i won't need them", "suicidal_ideation"),
+        ("voilà c'est mes adieux", "suicidal_ideation"),
+        ("mon meilleur pote a posté un message d'adieu", "suicidal_ideation"),
+        ("please tell my dad it was not his fault", "suicidal_ideation"),
+        ("je tiendrai pas jusqu'à noël", "suicidal_ideation"),
+        ("j ai compté les cachets, ça suffira", "suicidal_ideation"),
+        # reported about a friend, and new wordings of other signals
+        ("mon pote s'est fait menacer au couteau devant le lycée", "violence_threat"),
+        ("ma pote s'est fait tabasser à la sortie", "violence_threat"),
+        ("they said they'd put me in the hospital", "violence_threat"),
+        ("ma copine m'a dit qu'elle allait se couper ce soir", "self_harm"),
+        ("45 days clean and i relapsed", "self_harm"),
+        ("i scratch my arms till they bleed", "self_harm"),
+        ("ils m'écrivent disparais pour de bon", "suicide_incitement"),
+        ("tes parents seraient soulagés si tu crevais", "suicide_incitement"),
+        ("mon entraîneur m'écrit la nuit et dit que c'est notre secret", "grooming"),
+    ],
+)
+def test_indirect_wordings_are_raised_by_the_rules(text: str, signal: str) -> None:
+    assert rules_signal(text) == signal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis un poids mort en sport",
+        "i won't be here tomorrow, dentist lol",
+        "j'ai tout préparé pour la fête de samedi",
+        "j'ai choisi la date de la soirée",
+        "je vais rejoindre papi au marché",
+        "je vais rejoindre mes potes au parc",
+        "i'm going to see grandpa this weekend",
+        "ok bye everyone, gotta do homework",
+        "the song says i wanna die, such a banger",
+        "ils m ont kick du serveur",
+        "they kicked me out of the group chat",
+        "mon frangin va me démonter j'ai pris sa manette",
+        "je me suis coupé en ouvrant un carton",
+        "i'm gonna die if he texts back",
+        "ma pote s'est fait insulter dans le bus",
+        "je me suis fait tuer sur fortnite",
+    ],
+)
+def test_lookalikes_of_indirect_wordings_raise_no_alarm(text: str) -> None:
+    assert main_signal(text) == "none"

@@ -105,3 +105,21 @@ def test_model_file_is_small_and_loads() -> None:
     model = load_model()
     assert model is not None and model.labels == LABELS
     assert 0.0 < model.threshold < 1.0
+
+
+def test_sentence_cues_and_skip_pairs_are_features() -> None:
+    from nlu.safety_model import features
+
+    feats = features("je serai plus un poids demain")
+    assert "s:je_plus" in feats  # two words with one between
+    assert "c:burden" in feats and "c:final+self" in feats
+
+
+def test_suggested_threshold_is_the_lowest_under_the_false_alarm_limit() -> None:
+    from nlu.evaluation import CrossValidation, suggested_threshold
+
+    scores = [("none", 0.2, False)] * 90 + [("none", 0.7, False)] * 10
+    scores += [("self_harm", 0.9, False)] * 50
+    cv = CrossValidation([], scores)
+    assert suggested_threshold(cv, limit=0.04) == 0.725  # first grid step above 0.7
+    assert suggested_threshold(cv, limit=0.2) == 0.3
