@@ -64,6 +64,7 @@ class _Lexicon:
     jokes: re.Pattern[str] | None
     superseded_by: dict[str, tuple[str, ...]]
     idioms: re.Pattern[str] | None
+    meta: re.Pattern[str] | None  # talk ABOUT a topic (a class, a film, a question): see safety.yml
 
 
 @cache
@@ -93,7 +94,12 @@ def _lexicon() -> _Lexicon:
         compile_patterns(data.get("jokes") or [], macros),
         superseded,
         compile_patterns(data.get("idioms") or [], macros),
+        compile_patterns(data.get("meta") or [], macros),
     )
+
+
+def _inside(span: Span, others: Iterable[Span]) -> bool:
+    return any(a <= span[0] and span[1] <= b for a, b in others)
 
 
 def _overlaps(span: Span, others: Iterable[Span]) -> bool:
@@ -125,7 +131,8 @@ def model_hit(norm: Normalized, model: SafetyModel | None) -> Hit | None:
     reading = model.alarm(norm.text)
     if reading is None:
         return None
-    idioms = _spans(_lexicon().idioms, norm.text)
+    lexicon = _lexicon()
+    idioms = sorted(_spans(lexicon.idioms, norm.text) + _spans(lexicon.meta, norm.text))
     if idioms:
         # "ptdr je meurs": read the message again without the idiom; alarm only if still urgent
         rest, last = [], 0
@@ -147,6 +154,7 @@ def detect_rules(norm: Normalized) -> list[Hit]:
     lexicon = _lexicon()
     text = norm.text
     hits: dict[str, Hit] = {}
+    meta: list[Span] | None = None  # computed once, only when some rule matched
     for rules in lexicon.signals:
         candidates: list[tuple[Span, ...]] = [(s,) for s in _spans(rules.strong, text)]
         for rule in rules.together:
@@ -164,6 +172,11 @@ def detect_rules(norm: Normalized) -> list[Hit]:
         if weak and _spans(lexicon.jokes, text):
             weak = []
         blocked = _spans(rules.unless, text)
+        if meta is None:
+            meta = _spans(lexicon.meta, text)
+        if meta:  # "un expose sur le suicide": drop what lies inside talk about the topic
+            candidates = [f for f in candidates if not all(_inside(s, meta) for s in f)]
+            weak = [f for f in weak if not _inside(f[0], meta)]
         strong = [f for f in candidates if not any(_overlaps(s, blocked) for s in f)]
         weak = [f for f in weak if not _overlaps(f[0], blocked)]
         if strong or weak:

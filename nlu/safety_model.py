@@ -50,6 +50,8 @@ TRAINING_FILES: tuple[str, ...] = (
     "safety-holdout5.jsonl",
     "safety-train.jsonl",
     "safety-train2.jsonl",
+    "safety-holdout6.jsonl",
+    "safety-train3.jsonl",
 )
 # P(not none) above which the model alone raises the alarm. Chosen on the out-of-fold
 # predictions of `python -m nlu evaluate --cv` (high recall, false alarms well under 0.05).
@@ -91,7 +93,8 @@ CUES = True  # sentence-level cue features (CUE_WORDS)
 # Word groups whose co-occurrence in one message is a cue on its own, whatever the wording:
 # the writer ("self"), someone close spoken about ("close"), an end or a farewell ("final"),
 # time to come ("soon"), dying ("die"), giving away or being a burden ("burden"), someone
-# dead ("gone"). Normalised forms (nlu/normalize.py): lowercase, no accents, SMS expanded.
+# dead ("gone"), talk ABOUT a topic ("meta": a class, a film, a song, a question).
+# Normalised forms (nlu/normalize.py): lowercase, no accents, SMS expanded.
 CUE_WORDS: dict[str, str] = {
     "self": "je j me m moi i im my myself mon ma mes",
     "close": (
@@ -115,6 +118,12 @@ CUE_WORDS: dict[str, str] = {
     "burden": (
         "poids fardeau charge boulet burden weight donne offert laisse gave giving besoin "
         "need mieux better tranquilles liberes free happier soulages"
+    ),
+    "meta": (
+        "expose cours film serie chanson article reportage documentaire docu prevention "
+        "campagne affiche affiches infos journal podcast livre roman devoir projet heros perso "
+        "personnage infirmiere urgences presentation documentary movie show song lyrics essay "
+        "project poster posters news book character assembly nurse quoi what"
     ),
     "gone": (
         "papi mamie grand grandpa grandma ciel heaven haut rejoindre retrouver join see "

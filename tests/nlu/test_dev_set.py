@@ -30,9 +30,22 @@ DEV_SET = Path(os.environ.get("RELAIS_SAFETY_EVAL") or REPO.parent / "shared/eva
         DATA_DIR / "safety-holdout3.jsonl",
         DATA_DIR / "safety-holdout4.jsonl",
         DATA_DIR / "safety-holdout5.jsonl",
+        DATA_DIR / "safety-holdout6.jsonl",
         DATA_DIR / "safety-train2.jsonl",
+        DATA_DIR / "safety-train3.jsonl",
     ],
-    ids=["dev", "own", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "train2"],
+    ids=[
+        "dev",
+        "own",
+        "holdout",
+        "holdout2",
+        "holdout3",
+        "holdout4",
+        "holdout5",
+        "holdout6",
+        "train2",
+        "train3",
+    ],
 )
 def test_safety_targets(path: Path) -> None:
     if not path.exists():
@@ -59,6 +72,7 @@ def test_own_set_is_large_and_balanced() -> None:
         ("safety-holdout3.jsonl", 150),
         ("safety-holdout4.jsonl", 200),
         ("safety-holdout5.jsonl", 150),
+        ("safety-holdout6.jsonl", 150),
     ],
 )
 def test_holdout_batches_are_fresh_and_varied(name: str, size: int) -> None:

@@ -289,3 +289,32 @@ def test_indirect_wordings_are_raised_by_the_rules(text: str, signal: str) -> No
 )
 def test_lookalikes_of_indirect_wordings_raise_no_alarm(text: str) -> None:
     assert main_signal(text) == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on prepare un expose sur la sextorsion",
+        "c est quoi le grooming",
+        "i read an article about teens who self harm",
+        "dans le roman le heros se suicide a la fin",
+        "ma tante est infirmiere et elle parle des overdoses",
+    ],
+)
+def test_talk_about_a_topic_is_not_an_alarm(text: str) -> None:
+    assert not analyze(text).urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("on a fait un expose sur le suicide et j ai envie de mourir", "suicidal_ideation"),
+        ("en cours ils m ont dit va te suicider", "suicide_incitement"),
+        ("c est quoi la sextorsion ? il menace de poster mes nudes", "sextortion"),
+        ("after the assembly on self harm i cut myself again", "self_harm"),
+    ],
+)
+def test_talk_about_a_topic_keeps_the_alarm_of_the_rest(text: str, signal: str) -> None:
+    result = analyze(text)
+    assert result.urgent
+    assert signal in result.signals
