@@ -8,7 +8,6 @@ bytes: a fixed shuffle seed and rounded weights). Training takes a few seconds.
 from __future__ import annotations
 
 import json
-import math
 import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -18,6 +17,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from nlu.entities import extract_entities
+from nlu.linear import scores, softmax
 from nlu.normalize import normalize
 from nlu.resources import DATA_DIR, MODEL_PATH, read_yaml
 
@@ -111,7 +111,7 @@ def train(pairs: Iterable[tuple[str, str]]) -> dict:
         rate = LEARNING_RATE / (1 + 0.3 * epoch)
         for label, feats in data:
             rows = [weights.setdefault(f, [0.0] * n) for f in feats]
-            probs = _softmax(_scores(rows, n))
+            probs = softmax(scores(rows, n))
             probs[label] -= 1.0
             for row in rows:
                 for c in range(n):
@@ -122,18 +122,6 @@ def train(pairs: Iterable[tuple[str, str]]) -> dict:
         if max(abs(w) for w in row) >= 1e-3
     }
     return {"format": "relais-logreg-1", "labels": list(INTENTS), "features": table}
-
-
-def _scores(rows: list[list[float]], n: int) -> list[float]:
-    """Column sums of the feature rows: one score per label."""
-    return [sum(column) for column in zip(*rows, strict=True)] if rows else [0.0] * n
-
-
-def _softmax(scores: list[float]) -> list[float]:
-    top = max(scores)
-    exps = [math.exp(s - top) for s in scores]
-    total = sum(exps)
-    return [e / total for e in exps]
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +139,7 @@ class IntentModel:
         """Best intent and its probability for a normalised text; "other" when unsure."""
         table = self.table
         rows = [row for row in map(table.get, features(text, entities)) if row is not None]
-        probs = _softmax(_scores(rows, len(self.labels)))
+        probs = softmax(scores(rows, len(self.labels)))
         best = max(range(len(probs)), key=probs.__getitem__)
         label = self.labels[best] if probs[best] >= MIN_CONFIDENCE else FALLBACK
         return label, round(probs[best], 4)

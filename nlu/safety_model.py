@@ -16,7 +16,6 @@ shuffle seed, sorted features, rounded weights; same data, same bytes.
 from __future__ import annotations
 
 import json
-import math
 import random
 import re
 from collections import Counter
@@ -26,6 +25,7 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
+from nlu.linear import scores, softmax
 from nlu.normalize import Normalized, normalize
 from nlu.resources import DATA_DIR, SAFETY_MODEL_PATH, read_yaml
 
@@ -237,7 +237,7 @@ def train(pairs: Iterable[tuple[str, str]]) -> dict:
         decay = 1.0 - rate * L2
         for label, feats in data:
             rows = [weights.setdefault(f, [0.0] * n) for f in feats]  # repeats count twice
-            probs = _softmax(_scores(rows, n))
+            probs = softmax(scores(rows, n))
             if probs[label] > 0.995:
                 continue  # already right and sure: nothing to learn from this one
             probs[label] -= 1.0
@@ -256,17 +256,6 @@ def train(pairs: Iterable[tuple[str, str]]) -> dict:
         "threshold": THRESHOLD,
         "features": table,
     }
-
-
-def _scores(rows: list[list[float]], n: int) -> list[float]:
-    return [sum(column) for column in zip(*rows, strict=True)] if rows else [0.0] * n
-
-
-def _softmax(scores: list[float]) -> list[float]:
-    top = max(scores)
-    exps = [math.exp(s - top) for s in scores]
-    total = sum(exps)
-    return [e / total for e in exps]
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +302,7 @@ class SafetyModel:
         bias = get("bias")
         if bias is not None:
             rows.append(bias)
-        probs = _softmax(
+        probs = softmax(
             [sum(column) for column in zip(*rows, strict=True)] if rows else list(self._zero)
         )
         best = max(range(1, len(probs)), key=probs.__getitem__)
