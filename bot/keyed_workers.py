@@ -48,10 +48,6 @@ class KeyedWorkers:
         finally:
             del self._tasks[key]
 
-    @property
-    def busy(self) -> int:
-        return len(self._tasks)
-
     async def idle(self) -> None:
         """Wait until no key has work running (tests, benchmarks, graceful shutdown)."""
         while self._tasks:

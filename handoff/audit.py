@@ -1,10 +1,9 @@
-"""Who read or did what in the console, kept for the helpline's supervisors."""
+"""Who read or did what in the console (table `audit_log`), kept for the helpline's supervisors."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from sqlite_utils import Database
 
@@ -20,6 +19,3 @@ class Audit:
         self._db.table("audit_log").insert(
             {"at": iso(self._clock()), "username": username, "action": action, "target": target}
         )
-
-    def entries(self, limit: int = 200) -> list[dict[str, Any]]:
-        return list(self._db.table("audit_log").rows_where(order_by="id desc", limit=limit))
