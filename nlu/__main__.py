@@ -23,6 +23,7 @@ HOLDOUT_SETS = (
     DATA_DIR / "safety-holdout4.jsonl",
     DATA_DIR / "safety-holdout5.jsonl",
     DATA_DIR / "safety-holdout6.jsonl",
+    DATA_DIR / "safety-holdout7.jsonl",
 )
 # examples written for the model (docs/nlu.md)
 TRAIN_SETS = (
@@ -151,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         "per-signal precision/recall, misses and false alarms for each labelled "
         "JSON-lines file; then intent accuracy on the held-out fifth of "
         "nlu/data/intents.yml. Without FILE: nlu/data/safety.jsonl, the fresh batches "
-        "nlu/data/safety-holdout.jsonl ... safety-holdout6.jsonl, the model's examples "
+        "nlu/data/safety-holdout.jsonl ... safety-holdout7.jsonl, the model's examples "
         "safety-train.jsonl and safety-train2.jsonl, and "
         "$RELAIS_SAFETY_EVAL or ../shared/eval/safety-dev.jsonl (when present).",
     )

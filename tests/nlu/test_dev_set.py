@@ -31,6 +31,7 @@ DEV_SET = Path(os.environ.get("RELAIS_SAFETY_EVAL") or REPO.parent / "shared/eva
         DATA_DIR / "safety-holdout4.jsonl",
         DATA_DIR / "safety-holdout5.jsonl",
         DATA_DIR / "safety-holdout6.jsonl",
+        DATA_DIR / "safety-holdout7.jsonl",
         DATA_DIR / "safety-train2.jsonl",
         DATA_DIR / "safety-train3.jsonl",
     ],
@@ -43,6 +44,7 @@ DEV_SET = Path(os.environ.get("RELAIS_SAFETY_EVAL") or REPO.parent / "shared/eva
         "holdout4",
         "holdout5",
         "holdout6",
+        "holdout7",
         "train2",
         "train3",
     ],
@@ -73,6 +75,7 @@ def test_own_set_is_large_and_balanced() -> None:
         ("safety-holdout4.jsonl", 200),
         ("safety-holdout5.jsonl", 150),
         ("safety-holdout6.jsonl", 150),
+        ("safety-holdout7.jsonl", 120),
     ],
 )
 def test_holdout_batches_are_fresh_and_varied(name: str, size: int) -> None:
