@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-from nlu.resources import DATA_DIR, MODEL_PATH, SAFETY_MODEL_PATH
-
-DEV_SET = Path(
-    os.environ.get("RELAIS_SAFETY_EVAL")
-    or Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "safety-dev.jsonl"
-)
-OWN_SET = DATA_DIR / "safety.jsonl"
-# fresh batches written after the rules, each measured before any tuning on it (docs/nlu.md)
-HOLDOUT_SETS = (
-    DATA_DIR / "safety-holdout.jsonl",
-    DATA_DIR / "safety-holdout2.jsonl",
-    DATA_DIR / "safety-holdout3.jsonl",
-    DATA_DIR / "safety-holdout4.jsonl",
-    DATA_DIR / "safety-holdout5.jsonl",
-    DATA_DIR / "safety-holdout6.jsonl",
-    DATA_DIR / "safety-holdout7.jsonl",
-)
-# examples written for the model (docs/nlu.md)
-TRAIN_SETS = (
-    DATA_DIR / "safety-train.jsonl",
-    DATA_DIR / "safety-train2.jsonl",
-    DATA_DIR / "safety-train3.jsonl",
+from nlu.resources import (
+    DATA_DIR,
+    DEV_SET,
+    HOLDOUT_SETS,
+    MODEL_PATH,
+    OWN_SET,
+    SAFETY_MODEL_PATH,
+    TRAIN_SETS,
+    write_model,
 )
 
 
@@ -110,7 +96,7 @@ def bench(args: argparse.Namespace) -> int:
 
 def train_model(args: argparse.Namespace) -> int:
     from nlu import safety_model
-    from nlu.intents import load_examples, train, write_model
+    from nlu.intents import load_examples, train
 
     if args.which in ("all", "intents"):
         pairs = load_examples(args.data)
@@ -119,7 +105,7 @@ def train_model(args: argparse.Namespace) -> int:
     if args.which in ("all", "safety"):
         pairs = safety_model.training_pairs(args.safety_data)
         model = safety_model.train(pairs)
-        safety_model.write_model(model, args.safety_output)
+        write_model(model, args.safety_output)
         print(
             f"safety: trained on {len(pairs)} messages ({', '.join(safety_model.TRAINING_FILES)}"
             f" and intents.yml as none) from {args.safety_data}; "

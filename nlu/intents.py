@@ -145,13 +145,6 @@ class IntentModel:
         return label, round(probs[best], 4)
 
 
-def write_model(model: dict, path: Path = MODEL_PATH) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
-    )
-
-
 @cache
 def load_model(path: Path = MODEL_PATH) -> IntentModel | None:
     """The committed model, read once; None if it was never trained (intent "other")."""

@@ -348,13 +348,6 @@ class SafetyModel:
         return spans
 
 
-def write_model(model: dict, path: Path = SAFETY_MODEL_PATH) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
-    )
-
-
 @cache
 def load_model(path: Path = SAFETY_MODEL_PATH) -> SafetyModel | None:
     """The committed model, read once; None when it was never trained (rules only)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,10 +13,7 @@ from nlu.evaluation import (
     evaluate_safety,
     read_rows,
 )
-from nlu.resources import DATA_DIR
-
-REPO = Path(__file__).resolve().parents[2]
-DEV_SET = Path(os.environ.get("RELAIS_SAFETY_EVAL") or REPO.parent / "shared/eval/safety-dev.jsonl")
+from nlu.resources import DATA_DIR, DEV_SET
 
 
 @pytest.mark.parametrize(
